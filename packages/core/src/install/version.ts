@@ -1,0 +1,25 @@
+import semver from 'semver';
+import { InputError } from '../errors';
+
+export type VersionRequest = { kind: 'auto' } | { kind: 'exact'; version: string };
+
+const EXAMPLE =
+  "give a full Teleport version like '17.4.2' (a leading 'v' is fine), or 'auto' with 'proxy' set";
+
+/** Parses the `version` input: `auto`, or an exact semver with an optional leading `v`. */
+export function parseVersionInput(raw: string, input = 'version'): VersionRequest {
+  const value = raw.trim();
+  if (value === '') throw new InputError(input, `is empty: ${EXAMPLE}`);
+  if (value.toLowerCase() === 'auto') return { kind: 'auto' };
+  const bare = value.replace(/^v/i, '');
+  // semver.valid is strict: '17' and '17.4' are not versions the CDN serves.
+  const version = semver.valid(bare);
+  if (!version) throw new InputError(input, `'${value}' is not a full version: ${EXAMPLE}`);
+  return { kind: 'exact', version };
+}
+
+/** Normalises a version reported by a proxy (`17.4.2`, `v17.4.2`). */
+export function parseReportedVersion(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  return semver.valid(raw.trim().replace(/^v/i, '')) ?? undefined;
+}

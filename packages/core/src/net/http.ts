@@ -1,0 +1,127 @@
+import { HttpClient } from '@actions/http-client';
+import pRetry, { AbortError } from 'p-retry';
+
+/** A non-2xx answer. 5xx, 408 and 429 are worth retrying; the rest are final. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`${url} answered HTTP ${status}`);
+  }
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 408 || this.status === 429;
+  }
+}
+
+/** The connection closed before the whole body arrived. */
+export class TruncatedBodyError extends Error {}
+
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+/** Whether a failed request may succeed if sent again. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof HttpStatusError) return err.retryable;
+  if (err instanceof TruncatedBodyError) return true;
+  const code = (err as { code?: string } | undefined)?.code;
+  if (code && CONNECTION_ERRORS.has(code)) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /socket hang up|Request timeout|aborted|terminated/i.test(message);
+}
+
+/** Plain words for a network failure, without the library's noise. */
+export function describeNetworkError(err: unknown): string {
+  if (err instanceof HttpStatusError) return `HTTP ${err.status}`;
+  if (err instanceof TruncatedBodyError) return err.message;
+  const code = (err as { code?: string } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'host not found (DNS)';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `TLS certificate not trusted (${code}); for a private CA set NODE_EXTRA_CA_CERTS`;
+    default:
+      return code ? `${message} (${code})` : message;
+  }
+}
+
+export interface RetryPolicy {
+  /** Further attempts after the first. */
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minDelayMs: 250, maxDelayMs: 4000 };
+
+/**
+ * Runs `attempt` until it succeeds, retrying connection errors, 5xx and truncated bodies
+ * with exponential backoff and full jitter; other errors end it at once.
+ */
+export async function withRetries<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  onRetry: (err: unknown, attemptNumber: number, delayHint: string) => void,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
+  return pRetry(
+    async (n) => {
+      try {
+        return await attempt(n);
+      } catch (err) {
+        if (!isRetryable(err)) throw new AbortError(err as Error);
+        throw err;
+      }
+    },
+    {
+      retries: policy.retries,
+      factor: 2,
+      minTimeout: policy.minDelayMs,
+      maxTimeout: policy.maxDelayMs,
+      randomize: true,
+      onFailedAttempt: (err) => {
+        if (err.retriesLeft > 0) onRetry(err, err.attemptNumber, `${err.retriesLeft} left`);
+      },
+    },
+  );
+}
+
+let shared: HttpClient | undefined;
+
+/** One client for the process; it honours HTTPS_PROXY/NO_PROXY like other actions. */
+export function httpClient(): HttpClient {
+  shared ??= new HttpClient('teleport-actions', [], {
+    socketTimeout: 30_000,
+    allowRetries: false, // retries are ours: one policy, with jitter and logging
+    allowRedirects: true,
+    keepAlive: false,
+  });
+  return shared;
+}
+
+/** GET a small text resource, raising HttpStatusError on a non-2xx answer. */
+export async function getText(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await httpClient().get(url, headers);
+  const status = response.message.statusCode ?? 0;
+  const body = await response.readBody();
+  if (status < 200 || status >= 300) throw new HttpStatusError(url, status);
+  return body;
+}

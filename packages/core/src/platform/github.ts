@@ -1,0 +1,33 @@
+import * as core from '@actions/core';
+import type { CiPlatform } from './platform';
+
+/** GitHub Actions, through `@actions/core` (the runner's file and stdout protocol). */
+export function githubPlatform(env: NodeJS.ProcessEnv = process.env): CiPlatform {
+  return {
+    name: 'github',
+    env,
+    log: {
+      debug: (m) => core.debug(m),
+      info: (m) => core.info(m),
+      warning: (m) => core.warning(m),
+      error: (m) => core.error(m),
+    },
+    getInput: (name) => core.getInput(name),
+    setOutput: (name, value) => core.setOutput(name, value),
+    exportVariable: (name, value) => core.exportVariable(name, value),
+    addPath: (dir) => core.addPath(dir),
+    setSecret: (value) => core.setSecret(value),
+    saveState: (name, value) => core.saveState(name, value),
+    getState: (name) => core.getState(name),
+    appendSummary: async (markdown) => {
+      if (!env.GITHUB_STEP_SUMMARY) return;
+      await core.summary.addRaw(markdown, true).write();
+    },
+    group: (title, fn) => core.group(title, fn),
+    isDebug: () => core.isDebug(),
+    getIDToken: (audience) => core.getIDToken(audience),
+    fail: (message) => core.setFailed(message),
+    tempDir: () => env.RUNNER_TEMP || process.env.TMPDIR || '/tmp',
+    toolCacheDir: () => env.RUNNER_TOOL_CACHE || undefined,
+  };
+}

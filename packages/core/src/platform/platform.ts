@@ -1,0 +1,45 @@
+/**
+ * The seam between the engine and a CI system. Everything the engine needs from "the CI
+ * platform" goes through this interface, so GitHub Actions, GitLab, CircleCI and Jenkins
+ * differ only in how they implement it.
+ */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+}
+
+export interface CiPlatform {
+  /** Short name shown in messages and summaries: `github`, `gitlab`, ... */
+  readonly name: string;
+  readonly log: Logger;
+  /** The process environment the step runs in. */
+  readonly env: NodeJS.ProcessEnv;
+
+  /** An input's value, trimmed; `''` when the user gave none and there is no default. */
+  getInput(name: string): string;
+  setOutput(name: string, value: string): void;
+  /** A variable for this and later steps of the job. */
+  exportVariable(name: string, value: string): void;
+  /** Prepends a folder to PATH for this and later steps. */
+  addPath(dir: string): void;
+  /** Asks the platform to hide this value wherever it would be printed. */
+  setSecret(value: string): void;
+  /** State handed from the main step to its post step. */
+  saveState(name: string, value: string): void;
+  getState(name: string): string;
+  /** Appends Markdown to the job summary (no-op where the platform has none). */
+  appendSummary(markdown: string): Promise<void>;
+  /** Runs `fn` inside a collapsible log group. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  isDebug(): boolean;
+  /** The platform's OIDC ID token for `audience`. */
+  getIDToken(audience: string): Promise<string>;
+  /** Marks the step failed with a one-line message. */
+  fail(message: string): void;
+  /** A per-job scratch folder the platform cleans (RUNNER_TEMP on GitHub). */
+  tempDir(): string;
+  /** The folder where installed tools are kept between jobs, if the platform has one. */
+  toolCacheDir(): string | undefined;
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { parseBooleanInput } from '../inputs';
+import { resolveCdnBase } from '../install/artifact';
+import { parseBinaries } from '../install/binaries';
+import { parsePinnedSha256 } from '../install/checksum';
+import { parseEditionInputs } from '../install/edition';
+import {
+  editionLabel,
+  type InstallRequest,
+  type InstallResult,
+  installTeleport,
+} from '../install/install';
+import { parseProxyAddress } from '../install/proxy-address';
+import { parseVersionInput } from '../install/version';
+import type { CiPlatform } from '../platform/platform';
+
+/** Reads and checks every input before anything touches the network or the disk. */
+export function readSetupInputs(platform: CiPlatform): InstallRequest {
+  const proxyRaw = platform.getInput('proxy');
+  const edition = {
+    edition: platform.getInput('edition'),
+    enterprise: platform.getInput('enterprise'),
+    fips: platform.getInput('fips'),
+  };
+  parseEditionInputs(edition);
+  return {
+    version: parseVersionInput(platform.getInput('version')),
+    proxy: proxyRaw ? parseProxyAddress(proxyRaw) : undefined,
+    edition,
+    binaries: parseBinaries(platform.getInput('binaries')),
+    pinnedSha256: parsePinnedSha256(platform.getInput('sha256')),
+    cdnBase: resolveCdnBase(platform.getInput('cdn-base-url'), platform.env),
+    useActionsCache: platform.name === 'github' && parseBooleanInput(platform, 'cache', true),
+    cacheRoot: platform.toolCacheDir() ?? join(platform.tempDir(), 'teleport-tool-cache'),
+  };
+}
+
+function summaryLine(r: InstallResult): string {
+  const what = `Teleport ${editionLabel(r.edition, r.fips)} ${r.version} (${r.binaries.join(', ')}) for ${r.target.os}-${r.target.arch}`;
+  const from =
+    r.source === 'download'
+      ? `downloaded from ${r.url}, SHA-256 verified`
+      : `from the ${r.source === 'tool-cache' ? 'tool cache' : 'Actions cache'} (originally ${r.url})`;
+  return `Installed ${what} ${from}.`;
+}
+
+/** The `setup` entry point: install, put on PATH, report. */
+export async function runSetup(platform: CiPlatform): Promise<void> {
+  const request = readSetupInputs(platform);
+  const result = await installTeleport(request, platform);
+  platform.addPath(result.dir);
+  platform.setOutput('version', result.version);
+  platform.setOutput('edition', result.edition);
+  platform.setOutput('fips', String(result.fips));
+  platform.setOutput('path', result.dir);
+  platform.setOutput('cache-hit', String(result.source !== 'download'));
+  const line = summaryLine(result);
+  platform.log.info(line);
+  await platform.appendSummary(`${line}\n`);
+}

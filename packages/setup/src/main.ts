@@ -1,0 +1,3 @@
+import { githubPlatform, runEntryPoint, runSetup } from '@teleport-actions/core';
+
+await runEntryPoint(githubPlatform(), 'setup', runSetup);

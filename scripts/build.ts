@@ -1,0 +1,70 @@
+/**
+ * Bundles every action (each `packages/<name>` with an `action.yml`) into its committed
+ * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/post.ts`), shared code
+ * split into chunks so a post step doesn't load what only the main step needs.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+// @actions/* are ESM packages that still call require() for Node built-ins.
+const REQUIRE_SHIM =
+  "import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);";
+
+export async function actionPackages(): Promise<string[]> {
+  const names = await readdir(join(repoRoot, 'packages'));
+  return names.filter((n) => existsSync(join(repoRoot, 'packages', n, 'action.yml'))).sort();
+}
+
+const UNDICI_SHIM = join(repoRoot, 'scripts', 'shims', 'undici.ts');
+
+/** Swaps modules we never use for small stand-ins (see each shim for why). */
+const shims: Plugin = {
+  name: 'shims',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      args.importer.includes('@actions/http-client') ? { path: UNDICI_SHIM } : undefined,
+    );
+  },
+};
+
+export function bundleOptions(pkgDir: string, outdir: string): BuildOptions {
+  const entryPoints = ['main', 'post', 'pre']
+    .map((e) => join(pkgDir, 'src', `${e}.ts`))
+    .filter((p) => existsSync(p));
+  return {
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'eof', // keep the licences of what we bundle, readable at the end
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: { js: REQUIRE_SHIM },
+    logLevel: 'warning',
+    plugins: [shims],
+  };
+}
+
+export async function buildAction(name: string, outdir?: string): Promise<void> {
+  const pkgDir = join(repoRoot, 'packages', name);
+  const target = outdir ?? join(pkgDir, 'dist');
+  await rm(target, { recursive: true, force: true });
+  await build(bundleOptions(pkgDir, target));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const name of await actionPackages()) {
+    await buildAction(name);
+    console.log(`built packages/${name}/dist`);
+  }
+}
