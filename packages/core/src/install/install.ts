@@ -50,6 +50,11 @@ export interface InstallResult {
   cluster?: ClusterInfo;
 }
 
+/** `182.3 MB`, or `12.4 kB` for small files. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
 export function editionLabel(edition: Edition, fips: boolean): string {
   if (fips) return 'Enterprise FIPS';
   return edition === 'enterprise' ? 'Enterprise' : 'OSS';
@@ -124,7 +129,7 @@ async function downloadInto(
           `Download of ${url} failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
         ),
     );
-    platform.log.info(`Downloaded ${(bytes / 1e6).toFixed(1)} MB, SHA-256 ${sha256} verified`);
+    platform.log.info(`Downloaded ${formatBytes(bytes)}, SHA-256 ${sha256} verified`);
     return staging;
   } catch (err) {
     await discardStaging(staging, slot);

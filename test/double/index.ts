@@ -1,0 +1,84 @@
+// The Teleport double: one CA, a CDN (facts §6) and a proxy web API (facts §5), wired together
+// with the environment the code under test needs to use them.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TarballSize } from './artifact';
+import { type CdnServer, startCdn } from './cdn';
+import { type ProxyOptions, type ProxyServer, startProxy } from './proxy';
+import { createTestCa, type TestCa } from './tls';
+
+export * from './artifact';
+export type { CdnOptions, CdnRequest, CdnServer, Fault } from './cdn';
+export { DEFAULT_VERSIONS, startCdn } from './cdn';
+export type { ProxyContext, ProxyHandler, ProxyOptions, ProxyServer } from './proxy';
+export { startProxy, webapiRoutes } from './proxy';
+export { standinProgram } from './standin';
+export { type BuiltTarball, buildTarball, checksumText } from './tarball';
+export { createTestCa, type ServerCert, type TestCa } from './tls';
+
+export interface DoubleOptions {
+  /** Where the CA is written; default: a fresh temporary directory, removed by close(). */
+  dir?: string;
+  /** Tarball cache; default `<repo>/.tmp/double-cache`, so tarballs survive between runs. */
+  cacheDir?: string;
+  size?: TarballSize;
+  versions?: string[];
+  /** Options of the main proxy (the CA is the double's). */
+  proxy?: Partial<Omit<ProxyOptions, 'ca'>>;
+}
+
+export interface Double {
+  dir: string;
+  ca: TestCa;
+  cdn: CdnServer;
+  proxy: ProxyServer;
+  /** NODE_EXTRA_CA_CERTS and TELEPORT_CDN_BASE_URL (facts §6.1) for the code under test. */
+  env: Record<string, string>;
+  /** An extra proxy (old, Enterprise, FIPS...) sharing the CA; close() closes it too. */
+  startProxy(opts?: Partial<Omit<ProxyOptions, 'ca'>>): Promise<ProxyServer>;
+  close(): Promise<void>;
+}
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, '.tmp', 'double-cache');
+
+export async function startDouble(opts: DoubleOptions = {}): Promise<Double> {
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? (await mkdtemp(path.join(tmpdir(), 'teleport-double-')));
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    // Last started, first closed; then the temporary directory.
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+    if (ownDir) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const ca = await createTestCa(dir);
+    const cdn = await startCdn({
+      ca,
+      cacheDir: opts.cacheDir ?? DEFAULT_CACHE_DIR,
+      versions: opts.versions,
+      size: opts.size,
+    });
+    closers.push(() => cdn.close());
+    const extraProxy = async (p: Partial<Omit<ProxyOptions, 'ca'>> = {}) => {
+      const proxy = await startProxy({ ...p, ca });
+      closers.push(() => proxy.close());
+      return proxy;
+    };
+    const proxy = await extraProxy(opts.proxy);
+    return {
+      dir,
+      ca,
+      cdn,
+      proxy,
+      env: { NODE_EXTRA_CA_CERTS: ca.certPath, TELEPORT_CDN_BASE_URL: cdn.baseUrl },
+      startProxy: extraProxy,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+// Local login users for the sshd double. Needs root (useradd/usermod), like CI and dev machines.
+import { mkdir } from 'node:fs/promises';
+import { createSerializer, run, runOk } from './exec';
+
+export interface LoginUser {
+  name: string;
+  home: string;
+}
+
+const NAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** Cross-process lock (parallel vitest workers run in separate processes). */
+const LOCK_DIR = '/run/lock';
+const LOCK_FILE = `${LOCK_DIR}/teleport-double-users.lock`;
+const serialize = createSerializer();
+
+async function lookup(name: string): Promise<LoginUser | undefined> {
+  const r = await run('getent', ['passwd', name]);
+  if (r.code === 2) return undefined; // "key not found"
+  if (r.code !== 0) throw new Error(`getent passwd ${name} failed: ${r.stderr.trim()}`);
+  const fields = r.stdout.trim().split(':');
+  const home = fields[5];
+  if (!home) throw new Error(`unexpected passwd entry for ${name}: ${r.stdout.trim()}`);
+  return { name, home };
+}
+
+/**
+ * Creates the local user `name` if it does not exist (`useradd -m -s /bin/bash`), then sets its
+ * password field to `*` (`usermod -p '*'`): useradd leaves `!` (locked), and sshd with
+ * `UsePAM no` refuses locked accounts even for certificate logins (toolchain.md, "Real programs
+ * to test against"). Idempotent; safe from concurrent calls in one process (promise chain) and
+ * across processes (`flock` on a lock file, plus tolerating "already exists").
+ */
+export async function ensureLoginUser(name: string): Promise<LoginUser> {
+  if (!NAME_RE.test(name)) throw new Error(`invalid user name ${JSON.stringify(name)}`);
+  return serialize(async () => {
+    await mkdir(LOCK_DIR, { recursive: true });
+    const flock = ['-w', '60', LOCK_FILE];
+    const existing = await lookup(name);
+    if (!existing) {
+      let args = ['-m', '-s', '/bin/bash', name];
+      for (let attempt = 0; ; attempt++) {
+        const r = await run('flock', [...flock, 'useradd', ...args]);
+        if (r.code === 0) break;
+        // 9: name in use. Either another process won the race (fine), or only a group of that
+        // name exists (left over from an earlier userdel): then join that group instead.
+        if (r.code === 9) {
+          if (await lookup(name)) break;
+          if (/group/i.test(r.stderr) && !args.includes('-g')) {
+            args = ['-m', '-s', '/bin/bash', '-N', '-g', name, name];
+            continue;
+          }
+        }
+        // "cannot lock /etc/passwd; try again later": something outside our flock edits it.
+        if (/lock/i.test(r.stderr) && attempt < 20) {
+          await new Promise((res) => setTimeout(res, 100));
+          continue;
+        }
+        throw new Error(`useradd ${name} failed (exit ${r.code}): ${r.stderr.trim()}`);
+      }
+    }
+    await runOk('flock', [...flock, 'usermod', '-p', '*', name]);
+    const user = await lookup(name);
+    if (!user) throw new Error(`user ${name} still missing after useradd`);
+    return user;
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * `uses: ./path` steps: a local JavaScript action (`runs.using: node20|node24`) run with the
+ * local node, like the runner's NodeScriptActionHandler. Inputs come from `with:` and the
+ * action.yml defaults as INPUT_<NAME>; `runs.post` is registered for the end of the job with
+ * `post-if` (default `always()`) and gets the main step's state as STATE_<name>.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { interpolate } from './expressions';
+import type { Job } from './job';
+import { runProcess } from './process';
+import { executeStep, type HandlerResult, type StepContext, type StepSpec } from './step';
+
+export interface ActionInputDef {
+  description?: string;
+  required?: boolean;
+  default?: unknown;
+  deprecationMessage?: string;
+}
+
+export interface ActionDefinition {
+  dir: string;
+  name?: string;
+  inputs: Record<string, ActionInputDef>;
+  using: string;
+  main?: string;
+  pre?: string;
+  post?: string;
+  postIf?: string;
+}
+
+const NODE_RUNTIMES = ['node20', 'node24'];
+
+/** Reads `action.yml` (or `action.yaml`) under `<repoRoot>/<path>`. */
+export async function loadAction(repoRoot: string, uses: string): Promise<ActionDefinition> {
+  if (!uses.startsWith('./') && uses !== '.') {
+    const kind = uses.startsWith('docker://') ? 'Docker image actions' : 'remote actions';
+    throw new Error(
+      `The local runner emulation supports only local actions ('uses: ./path'); ${kind} such as '${uses}' are not supported.`,
+    );
+  }
+  const dir = resolve(repoRoot, uses);
+  const file = ['action.yml', 'action.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
+  if (!file) {
+    throw new Error(
+      `Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '${dir}'. Did you forget to run actions/checkout before running your local action?`,
+    );
+  }
+  const doc = (parse(await readFile(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  const runs = (doc.runs ?? {}) as Record<string, unknown>;
+  const using = String(runs.using ?? '');
+  if (!NODE_RUNTIMES.includes(using)) {
+    throw new Error(
+      `The local runner emulation runs only JavaScript actions (runs.using: ${NODE_RUNTIMES.join(' or ')}); '${uses}' uses '${using}'.`,
+    );
+  }
+  if (typeof runs.main !== 'string') throw new Error(`'${file}': runs.main is required`);
+  return {
+    dir,
+    name: typeof doc.name === 'string' ? doc.name : undefined,
+    inputs: (doc.inputs ?? {}) as Record<string, ActionInputDef>,
+    using,
+    main: runs.main,
+    pre: typeof runs.pre === 'string' ? runs.pre : undefined,
+    post: typeof runs.post === 'string' ? runs.post : undefined,
+    postIf: typeof runs['post-if'] === 'string' ? runs['post-if'] : undefined,
+  };
+}
+
+export interface ActionStepSpec extends StepSpec {
+  uses: string;
+  with?: Record<string, unknown>;
+}
+
+/** `with:` values, then defaults for the declared inputs not given; warns like the runner. */
+function resolveInputs(
+  ctx: StepContext,
+  def: ActionDefinition,
+  withValues: Record<string, unknown>,
+) {
+  const inputs: Record<string, string> = {};
+  for (const [k, v] of Object.entries(withValues)) inputs[k] = interpolate(v, ctx.scope);
+  const declared = Object.keys(def.inputs);
+  const lower = new Set(declared.map((k) => k.toLowerCase()));
+  for (const key of Object.keys(inputs)) {
+    const message = def.inputs[key]?.deprecationMessage;
+    if (message) {
+      ctx.output.annotate('warning', `Input '${key}' has been deprecated with message: ${message}`);
+    }
+  }
+  const given = new Set(Object.keys(inputs).map((k) => k.toLowerCase()));
+  for (const key of declared) {
+    if (given.has(key.toLowerCase())) continue;
+    const d = def.inputs[key]?.default;
+    inputs[key] = d === undefined || d === null ? '' : interpolate(d, ctx.scope);
+  }
+  const unexpected = Object.keys(withValues).filter((k) => !lower.has(k.toLowerCase()));
+  if (unexpected.length > 0) {
+    ctx.output.annotate(
+      'warning',
+      `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${declared.join("', '")}']`,
+    );
+  }
+  return inputs;
+}
+
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+async function runNode(
+  ctx: StepContext,
+  def: ActionDefinition,
+  uses: string,
+  phase: 'main' | 'post',
+  withValues: Record<string, unknown>,
+  state: Record<string, string>,
+): Promise<HandlerResult> {
+  const { job, output } = ctx;
+  if (def.pre) {
+    output.annotate(
+      'warning',
+      `\`pre\` execution is not supported for local action from '${uses}'`,
+    );
+  }
+  ctx.github.action_path = def.dir;
+  ctx.scope.contexts.github = ctx.github;
+  const inputs = resolveInputs(ctx, def, withValues);
+
+  if (phase === 'post') {
+    output.write('Post job cleanup.');
+  } else {
+    output.group(`Run ${uses}`);
+    const inputEntries = Object.entries(inputs);
+    if (inputEntries.length > 0) {
+      output.write('with:');
+      for (const [k, v] of inputEntries) output.write(`  ${k}: ${v}`);
+    }
+    const envEntries = Object.entries(ctx.envContext);
+    if (envEntries.length > 0) {
+      output.write('env:');
+      for (const [k, v] of envEntries) output.write(`  ${k}: ${v}`);
+    }
+    output.endGroup();
+  }
+
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(state)) extra[`STATE_${k}`] = v;
+  for (const [k, v] of Object.entries(inputs)) extra[inputEnvName(k)] = v;
+  const env = job.processEnv(ctx.envContext, ctx.github, extra);
+  delete env.NODE_ICU_DATA;
+
+  const target = join(def.dir, phase === 'post' ? def.post! : def.main!);
+  if (!existsSync(target)) throw new Error(`File not found: '${target}'`);
+  const r = await runProcess(
+    {
+      command: process.execPath,
+      args: [target],
+      cwd: job.machine.workspace,
+      env,
+      timeoutMs: ctx.timeoutMs,
+    },
+    output,
+    job.tracker,
+  );
+  if (r.startError) throw r.startError;
+  if (r.timedOut) return { exitCode: null, failed: true, timedOut: true };
+  output.debug(`Node Action run completed with exit code ${r.exitCode}`);
+  return { exitCode: r.exitCode, failed: r.exitCode !== 0 };
+}
+
+/** Runs the main step; registers its post step when the action has one. */
+export async function runActionStep(job: Job, spec: ActionStepSpec): Promise<void> {
+  let def: ActionDefinition | undefined;
+  const withValues = spec.with ?? {};
+  const main = await executeStep(
+    job,
+    spec,
+    { phase: 'main', condition: spec.if, defaultCondition: 'success()' },
+    async (ctx) => {
+      def = await loadAction(job.opts.repoRoot, spec.uses);
+      return runNode(ctx, def, spec.uses, 'main', withValues, {});
+    },
+  );
+  if (main.result.status === 'skipped' || !def?.post) return;
+  const action = def;
+  job.posts.push({
+    run: async () => {
+      await executeStep(
+        job,
+        spec,
+        {
+          phase: 'post',
+          condition: action.postIf,
+          defaultCondition: 'always()',
+          displayName: `Post ${main.displayName}`,
+        },
+        (ctx) => runNode(ctx, action, spec.uses, 'post', withValues, main.state),
+      );
+    },
+  });
+}
