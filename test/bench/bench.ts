@@ -33,6 +33,7 @@ async function timeShell(script: string, env: NodeJS.ProcessEnv = process.env): 
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+const scratchDirs: string[] = [];
 console.log('Preparing the benchmark tarball (built once, then cached in .tmp/) ...');
 const double = await startDouble({ size: 'bench', proxy: { serverVersion: '17.4.2' } });
 try {
@@ -61,6 +62,7 @@ try {
     );
     await rm(scratch, { recursive: true, force: true });
     const workDir = await mkdtemp(join(tmpdir(), 'bench-cold-'));
+    scratchDirs.push(workDir);
     const job = await runAction(
       'packages/setup',
       { version: '17.4.2' },
@@ -68,10 +70,11 @@ try {
     );
     if (job.status !== 'success') throw new Error(`cold setup failed:\n${job.log}`);
     cold.push(job.steps[0]!.durationMs);
-    if (i < COLD_RUNS - 1) await rm(workDir, { recursive: true, force: true });
+    await rm(workDir, { recursive: true, force: true });
   }
 
   const warmDir = await mkdtemp(join(tmpdir(), 'bench-warm-'));
+  scratchDirs.push(warmDir);
   const nodeFloor: number[] = [];
   const warm: number[] = [];
   await runAction(
@@ -108,4 +111,5 @@ try {
   );
 } finally {
   await double.close();
+  await Promise.all(scratchDirs.map((d) => rm(d, { recursive: true, force: true })));
 }

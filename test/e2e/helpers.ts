@@ -29,6 +29,11 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => !e.isDirectory()).map((e) => join(e.parentPath, e.name));
 }
 
+/** The job succeeded; if not, the assertion shows its log. */
+export function expectSuccess(job: JobResult): void {
+  expect(job.status, `job failed:\n${job.log}`).toBe('success');
+}
+
 /** The step failed with exactly one error annotation: one line, no stack trace. */
 export function expectOneLineFailure(job: JobResult, pattern: RegExp): string {
   expect(job.status).toBe('failure');

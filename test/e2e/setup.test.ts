@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Double, startDouble } from '../double';
 import { runAction, runWorkflow } from '../runner';
-import { expectOneLineFailure, filesUnder, runnerFor } from './helpers';
+import { expectOneLineFailure, expectSuccess, filesUnder, runnerFor } from './helpers';
 
 const exec = promisify(execFile);
 let double: Double;
@@ -26,7 +26,7 @@ describe('setup installs verified binaries', () => {
   it('installs a pinned version onto PATH with the documented outputs', async () => {
     const opts = await runnerFor(double);
     const job = await runAction('packages/setup', { version: 'v17.4.2' }, opts);
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     const outputs = job.steps[0]!.outputs;
     expect(outputs).toMatchObject({
       version: '17.4.2',
@@ -64,7 +64,7 @@ jobs:
 `,
       await runnerFor(double, { vars: { TELEPORT_PROXY: double.proxy.addr } }),
     );
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     // version: auto follows auto_update.tools_version, not the proxy's own version.
     expect(job.steps[1]!.log).toMatch(/Teleport v17\.2\.8 git:/);
     expect(job.steps[1]!.log).toContain('installed=17.2.8');
@@ -77,7 +77,7 @@ jobs:
       { version: 'auto', proxy: old.addr },
       await runnerFor(double),
     );
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     expect(job.steps[0]!.outputs.version).toBe('16.5.4');
     expect(job.steps[0]!.log).toMatch(
       /server version \(no auto_update in \/webapi\/find\) 16\.5\.4/,
@@ -107,7 +107,7 @@ jobs:
         { version: 'auto', proxy: proxy.addr },
         await runnerFor(double),
       );
-      expect(job.status).toBe('success');
+      expectSuccess(job);
       expect(tarballGets(artifact)).toBe(before + 1);
       expect(job.steps[0]!.outputs).toMatchObject({ edition: 'enterprise', fips });
       const { stdout } = await exec(join(job.steps[0]!.outputs.path!, 'tbot'), ['version']);
@@ -121,7 +121,7 @@ jobs:
       { version: '17.4.2', enterprise: 'true' },
       await runnerFor(double),
     );
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     expect(job.steps[0]!.outputs.edition).toBe('enterprise');
     expect(job.summary).toContain('teleport-ent-v17.4.2-linux-amd64-bin.tar.gz');
   });
@@ -132,7 +132,7 @@ jobs:
       { version: '17.4.2', binaries: 'tbot teleport' },
       await runnerFor(double),
     );
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     expect((await readdir(job.steps[0]!.outputs.path!)).sort()).toEqual(['tbot', 'teleport']);
   });
 });
@@ -149,7 +149,7 @@ describe('caching', () => {
       { version: '18.6.4' },
       { ...opts, workDir: undefined },
     );
-    expect(second.status).toBe('success');
+    expectSuccess(second);
     expect(second.steps[0]!.outputs['cache-hit']).toBe('true');
     expect(second.steps[0]!.outputs.path).toBe(first.steps[0]!.outputs.path);
     expect(tarballGets(artifact)).toBe(gets);
@@ -174,7 +174,7 @@ describe('network faults', () => {
     double.cdn.inject({ kind: 'status', status: 503, times: 2 });
     const job = await runAction('packages/setup', { version: '17.4.2' }, await runnerFor(double));
     double.cdn.clearFaults();
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     expect(job.log).toMatch(/HTTP 503\), retrying/);
   });
 
@@ -182,7 +182,7 @@ describe('network faults', () => {
     double.cdn.inject({ kind: 'drop-mid-body', times: 1 });
     const job = await runAction('packages/setup', { version: '17.4.2' }, await runnerFor(double));
     double.cdn.clearFaults();
-    expect(job.status).toBe('success');
+    expectSuccess(job);
     expect(job.log).toMatch(/connection closed after \d+ of \d+ bytes\), retrying/);
     const { stdout } = await exec(join(job.steps[0]!.outputs.path!, 'tbot'), ['version']);
     expect(stdout).toMatch(/^Teleport v17\.4\.2 /);
@@ -225,7 +225,7 @@ describe('network faults', () => {
       { version: '17.4.2', sha256 },
       await runnerFor(double),
     );
-    expect(good.status).toBe('success');
+    expectSuccess(good);
     const opts = await runnerFor(double);
     const bad = await runAction(
       'packages/setup',
