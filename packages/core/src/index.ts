@@ -1,10 +1,7 @@
+// What every entry point shares. Each action imports its own entry (`/setup`, `/auth`) so
+// its bundle holds only what it runs.
 export { errorMessage, InputError, UserError } from './errors';
 export { parseBooleanInput } from './inputs';
-export type { ArtifactSpec } from './install/artifact';
-export { artifactName, DEFAULT_CDN_BASE_URL, resolveCdnBase, topFolder } from './install/artifact';
-export type { InstallRequest, InstallResult } from './install/install';
-export { installTeleport } from './install/install';
 export { githubPlatform } from './platform/github';
 export type { CiPlatform, Logger } from './platform/platform';
 export { runEntryPoint } from './run';
-export { readSetupInputs, runSetup } from './setup/run-setup';

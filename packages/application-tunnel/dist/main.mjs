@@ -1,0 +1,2 @@
+import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
+import{a as t,b as o,c as n,e}from"./chunks/chunk-ROLD2AKW.mjs";var i={name:"@teleport-actions/application-tunnel",version:"1.0.0",private:!0,type:"module",description:"Teleport Application Tunnel: Open a local tunnel, in the background for the rest of the job, to a TCP or HTTP application protected by Teleport (tbot 18."};await o(t(),"application-tunnel",p=>e(p,n(i.version)));

@@ -1,0 +1,2 @@
+import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
+import{a as t,b as e,c as r,e as o}from"./chunks/chunk-4O7L2NYX.mjs";var u={name:"@teleport-actions/auth-k8s",version:"1.0.0",private:!0,type:"module",description:"Teleport Auth Kubernetes: Join your Teleport cluster with the workflow's GitHub ID token and get a kubeconfig for a Teleport-protected Kubernetes cluster; later steps' `kubectl` uses it through KUBECONFIG."};await e(t(),"auth-k8s",i=>o(i,r(u.version)));

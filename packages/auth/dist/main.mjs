@@ -1,0 +1,2 @@
+import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
+import{a as t,b as e,c as o,e as r}from"./chunks/chunk-FTRKSST5.mjs";var i={name:"@teleport-actions/auth",version:"1.0.0",private:!0,type:"module",description:"Teleport Auth: Join your Teleport cluster with the workflow's GitHub ID token and get an identity file for `tsh` and `tctl`; later steps use it through TELEPORT_* variables."};await e(t(),"auth",n=>r(n,o(i.version)));

@@ -1,0 +1,60 @@
+import { UserError } from '../errors';
+import type { CiPlatform } from '../platform/platform';
+import { decodeClaims, formatClaims } from './claims';
+
+/** tbot asks GitHub for this audience and the auth server checks it (facts §4.1, §4.2). */
+export const GITHUB_AUDIENCE = 'teleport.cluster.local';
+
+/** The claims a `github` join token's allow rules can match (facts §4.2). */
+export const GITHUB_RULE_CLAIMS = [
+  'repository',
+  'repository_owner',
+  'workflow',
+  'environment',
+  'ref',
+  'ref_type',
+  'actor',
+  'sub',
+] as const;
+
+export interface JoinPreflight {
+  /** The claims, for error messages when the cluster refuses the join. */
+  claims: Record<string, unknown>;
+  summary: string;
+}
+
+/**
+ * Before tbot runs: checks the job may request an ID token, fetches one with tbot's
+ * audience (masked by the platform), and shows the claims Teleport matches, so a denied
+ * join can be fixed in one look.
+ */
+export async function githubPreflight(platform: CiPlatform): Promise<JoinPreflight> {
+  const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
+    (name) => !platform.env[name],
+  );
+  if (missing.length > 0) {
+    throw new UserError(
+      `This job cannot request a GitHub ID token (${missing.join(' and ')} unset): add 'permissions: id-token: write' to the job or workflow; pull requests from forks and Dependabot never get one`,
+    );
+  }
+  let jwt: string;
+  try {
+    jwt = await platform.getIDToken(GITHUB_AUDIENCE);
+  } catch (err) {
+    throw new UserError(
+      `Could not get a GitHub ID token for audience ${GITHUB_AUDIENCE}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  platform.setSecret(jwt);
+  const claims = decodeClaims(jwt) ?? {};
+  const summary = formatClaims(claims, GITHUB_RULE_CLAIMS);
+  await platform.group(
+    'GitHub ID token claims (what the join token allow rules match)',
+    async () => {
+      for (const name of GITHUB_RULE_CLAIMS) {
+        if (claims[name] !== undefined) platform.log.info(`${name}: ${String(claims[name])}`);
+      }
+    },
+  );
+  return { claims, summary };
+}

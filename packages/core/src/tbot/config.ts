@@ -1,0 +1,107 @@
+import { stringify } from 'yaml';
+import { supports } from './features';
+
+/** A destination tbot writes to (facts §2.4). */
+export type Destination =
+  | { type: 'directory'; path: string; symlinks?: 'try-secure' | 'secure' | 'insecure' }
+  | { type: 'memory' };
+
+interface Scoped {
+  destination: Destination;
+  /** A subset of the bot's roles; empty or absent means all of them. */
+  roles?: string[];
+}
+
+/** Output types (facts §2.5). */
+export type Output =
+  | (Scoped & { type: 'identity'; ssh_config?: 'on' | 'off'; allow_reissue?: boolean })
+  | (Scoped & { type: 'kubernetes'; kubernetes_cluster: string; disable_exec_plugin?: boolean })
+  | {
+      type: 'kubernetes/v2';
+      destination: Destination;
+      selectors: Array<{ name: string } | { labels: Record<string, string> }>;
+      disable_exec_plugin?: boolean;
+    }
+  | (Scoped & { type: 'application'; app_name: string; specific_tls_naming?: boolean })
+  | (Scoped & {
+      type: 'database';
+      service: string;
+      database?: string;
+      username?: string;
+      format?: '' | 'tls' | 'mongo' | 'cockroach';
+    });
+
+/** Long-running services; tbot skips them in one-shot mode (facts §2.5). */
+export type Service =
+  | {
+      type: 'database-tunnel';
+      listen: string;
+      service: string;
+      database: string;
+      username: string;
+      roles?: string[];
+    }
+  | { type: 'application-tunnel'; listen: string; app_name: string; roles?: string[] };
+
+export interface BotConfig {
+  /** The proxy's `host:port`. */
+  proxyServer: string;
+  joinMethod:
+    | 'github'
+    | 'gitlab'
+    | 'circleci'
+    | 'bitbucket'
+    | 'azure_devops'
+    | 'token'
+    | 'bound_keypair';
+  /** The join token's name. */
+  token: string;
+  caPins?: string[];
+  /** Go duration for the credentials (e.g. `1h`). */
+  certificateTtl?: string;
+  oneshot: boolean;
+  debug?: boolean;
+  diagAddr?: string;
+  outputs: Output[];
+  services?: Service[];
+}
+
+function withoutEmptyRoles<T extends { roles?: string[] }>(item: T): T {
+  if (item.roles && item.roles.length > 0) return item;
+  const { roles: _roles, ...rest } = item;
+  return rest as T;
+}
+
+/**
+ * The YAML tbot reads: `version: v2`, keys only the given tbot version knows (it parses
+ * strictly, facts §2.1). `certificate_ttl` works on every version (newer ones warn), so it is
+ * preferred over `credential_ttl` (facts §2.2). Built as data, never by concatenating text.
+ */
+export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
+  const outputs = cfg.outputs.map((o) => ('roles' in o ? withoutEmptyRoles(o) : o));
+  const services = (cfg.services ?? []).map(withoutEmptyRoles);
+  const doc: Record<string, unknown> = {
+    version: 'v2',
+    proxy_server: cfg.proxyServer,
+    onboarding: {
+      join_method: cfg.joinMethod,
+      token: cfg.token,
+      ...(cfg.caPins && cfg.caPins.length > 0 ? { ca_pins: cfg.caPins } : {}),
+    },
+    storage: { type: 'memory' },
+    oneshot: cfg.oneshot,
+    ...(cfg.debug ? { debug: true } : {}),
+    ...(cfg.certificateTtl ? { certificate_ttl: cfg.certificateTtl } : {}),
+    ...(cfg.diagAddr ? { diag_addr: cfg.diagAddr } : {}),
+  };
+  // v18 merged outputs into services; before it, outputs have their own list.
+  if (supports(tbotVersion, 'outputsAsServices')) {
+    const all = [...outputs, ...services];
+    if (all.length > 0) doc.services = all;
+  } else {
+    if (outputs.length > 0) doc.outputs = outputs;
+    if (services.length > 0) doc.services = services;
+  }
+  // YAML 1.1 quoting, as tbot's parser reads it: `ssh_config: "off"` stays a string (facts §8.5).
+  return stringify(doc, { version: '1.1', lineWidth: 0 });
+}

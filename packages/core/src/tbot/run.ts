@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { open, readFile } from 'node:fs/promises';
+import { UserError } from '../errors';
+import type { Logger } from '../platform/platform';
+import { execCapture } from './exec';
+
+/** tbot's environment: the job's, minus what tbot would take over the config. */
+export function tbotEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...extra };
+  // Earlier auth steps export these for tsh/tctl; tbot reads them as CLI defaults, which
+  // override the config and, both set, make it refuse to start (facts §2.3).
+  delete env.TELEPORT_PROXY;
+  delete env.TELEPORT_AUTH_SERVER;
+  delete env.TELEPORT_BOT_TOKEN;
+  return env;
+}
+
+/** tbot's own reason for failing: its `ERROR:` line (facts §1.6), else its last line. */
+export function tbotFailureReason(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
+    .filter(Boolean);
+  const error = lines.find((l) => l.startsWith('ERROR:'));
+  return (error ?? lines.at(-1) ?? 'no output').replace(/^ERROR:\s*/, '');
+}
+
+export class TbotFailedError extends UserError {
+  constructor(
+    readonly reason: string,
+    readonly output: string,
+  ) {
+    super(`tbot failed: ${reason}`);
+  }
+}
+
+/** Runs `tbot start -c <config>` once, streaming its output to the debug log. */
+export async function runTbotOnce(opts: {
+  tbotPath: string;
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}): Promise<void> {
+  const result = await execCapture(opts.tbotPath, ['start', '-c', opts.configPath], {
+    env: opts.env,
+    onLine: (line) => opts.log.debug(`tbot: ${line}`),
+  });
+  if (result.code !== 0) {
+    const output = `${result.stderr}\n${result.stdout}`;
+    throw new TbotFailedError(tbotFailureReason(output), output);
+  }
+}
+
+export interface BackgroundTbot {
+  pid: number;
+  logPath: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function probe(url: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts tbot detached (it outlives this step; the post step stops it), logging to a file,
+ * then waits on its diagnostics `/wait` endpoint (facts §5.4) until its services are ready.
+ */
+export async function startTbotBackground(opts: {
+  tbotPath: string;
+  configPath: string;
+  env: NodeJS.ProcessEnv;
+  logPath: string;
+  diagAddr: string;
+  timeoutMs: number;
+  log: Logger;
+}): Promise<BackgroundTbot> {
+  const logFile = await open(opts.logPath, 'a', 0o600);
+  const child = spawn(opts.tbotPath, ['start', '-c', opts.configPath], {
+    env: opts.env,
+    detached: true,
+    stdio: ['ignore', logFile.fd, logFile.fd],
+  });
+  await logFile.close();
+  const pid = child.pid;
+  if (pid === undefined) throw new UserError(`Could not start ${opts.tbotPath}`);
+  child.unref();
+  const running: BackgroundTbot = { pid, logPath: opts.logPath };
+  if (opts.timeoutMs <= 0) return running;
+
+  const deadline = Date.now() + opts.timeoutMs;
+  const waitUrl = `http://${opts.diagAddr}/wait`;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) {
+      const output = await readFile(opts.logPath, 'utf8').catch(() => '');
+      throw new TbotFailedError(tbotFailureReason(output), output);
+    }
+    const status = await probe(waitUrl);
+    if (status === 200) return running;
+    if (status === 503) {
+      // Services reported, one unhealthy: say which and why.
+      const body = await fetch(`http://${opts.diagAddr}/readyz`)
+        .then((r) => r.text())
+        .catch(() => '');
+      await stopTbot(running);
+      throw new UserError(`tbot started but is not healthy: ${unhealthyReason(body)}`);
+    }
+    await sleep(250);
+  }
+  const output = await readFile(opts.logPath, 'utf8').catch(() => '');
+  await stopTbot(running);
+  const last = output.trim() ? `; its last words: ${tbotFailureReason(output)}` : '';
+  throw new UserError(
+    `tbot did not become ready within ${Math.round(opts.timeoutMs / 1000)}s (raise 'timeout-ms' if it needs longer)${last}`,
+  );
+}
+
+/** Names the unhealthy services in a `/readyz` body (facts §5.4). */
+export function unhealthyReason(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as {
+      services?: Record<string, { status?: string; reason?: string }>;
+    };
+    const bad = Object.entries(parsed.services ?? {}).filter(([, s]) => s.status !== 'healthy');
+    if (bad.length > 0)
+      return bad.map(([name, s]) => `${name}: ${s.reason ?? s.status}`).join('; ');
+  } catch {
+    // not JSON: fall through
+  }
+  return body.trim() || 'no reason given';
+}
+
+/** Stops a background tbot (SIGTERM, then SIGKILL) and waits until it is gone. */
+export async function stopTbot(
+  tbot: Pick<BackgroundTbot, 'pid'>,
+  graceMs = 5000,
+): Promise<boolean> {
+  if (!alive(tbot.pid)) return false;
+  try {
+    process.kill(-tbot.pid, 'SIGTERM'); // its process group: tbot and anything it started
+  } catch {
+    process.kill(tbot.pid, 'SIGTERM');
+  }
+  const deadline = Date.now() + graceMs;
+  while (alive(tbot.pid) && Date.now() < deadline) await sleep(100);
+  if (alive(tbot.pid)) {
+    try {
+      process.kill(-tbot.pid, 'SIGKILL');
+    } catch {
+      process.kill(tbot.pid, 'SIGKILL');
+    }
+  }
+  return true;
+}

@@ -1,0 +1,2 @@
+import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
+import{a as t,b as e,c as o,e as a}from"./chunks/chunk-PBMELSLT.mjs";var n={name:"@teleport-actions/database-tunnel",version:"1.0.0",private:!0,type:"module",description:"Teleport Database Tunnel: Open a local tunnel, in the background for the rest of the job, to a database protected by Teleport (tbot 18."};await e(t(),"database-tunnel",r=>a(r,o(n.version)));
