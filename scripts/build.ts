@@ -45,6 +45,8 @@ export function bundleOptions(pkgDir: string, outdir: string): BuildOptions {
     platform: 'node',
     target: 'node20',
     minify: true,
+    // Libraries compare error class names (@actions/cache's ReserveCacheError): keep them.
+    keepNames: true,
     sourcemap: false,
     legalComments: 'eof', // keep the licences of what we bundle, readable at the end
     outExtension: { '.js': '.mjs' },

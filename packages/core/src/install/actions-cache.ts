@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { errorMessage } from '../errors';
 import type { Logger } from '../platform/platform';
 
@@ -6,7 +7,9 @@ import type { Logger } from '../platform/platform';
  * the module is large and a tool-cache hit must stay fast. Every failure is a warning;
  * a cache problem never fails the step.
  */
-async function loadCache(log: Logger) {
+async function loadCache(log: Logger, env: NodeJS.ProcessEnv) {
+  // No cache service on this runner: don't load 700 KB to learn that.
+  if (!env.ACTIONS_RESULTS_URL && !env.ACTIONS_CACHE_URL) return undefined;
   try {
     const cache = await import('@actions/cache');
     return cache.isFeatureAvailable() ? cache : undefined;
@@ -16,23 +19,36 @@ async function loadCache(log: Logger) {
   }
 }
 
+/**
+ * Restores the entry with exactly this key into `dir`, which must not hold binaries yet. The
+ * service also answers prefix matches; anything restored under another key is removed again.
+ */
 export async function restoreFromActionsCache(
   dir: string,
   key: string,
   log: Logger,
+  env: NodeJS.ProcessEnv,
 ): Promise<boolean> {
-  const cache = await loadCache(log);
+  const cache = await loadCache(log, env);
   if (!cache) return false;
+  let restored: string | undefined;
   try {
-    return (await cache.restoreCache([dir], key)) === key;
+    restored = await cache.restoreCache([dir], key);
   } catch (err) {
     log.warning(`Could not restore ${key} from the Actions cache: ${errorMessage(err)}`);
-    return false;
   }
+  if (restored === key) return true;
+  if (restored !== undefined) await rm(dir, { recursive: true, force: true });
+  return false;
 }
 
-export async function saveToActionsCache(dir: string, key: string, log: Logger): Promise<void> {
-  const cache = await loadCache(log);
+export async function saveToActionsCache(
+  dir: string,
+  key: string,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const cache = await loadCache(log, env);
   if (!cache) return;
   try {
     await cache.saveCache([dir], key);

@@ -5,6 +5,7 @@ import { describeNetworkError, getText, HttpStatusError, withRetries } from '../
 import type { CiPlatform } from '../platform/platform';
 import { restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
+import { KNOWN_BINARIES } from './binaries';
 import { parseSha256File } from './checksum';
 import { ChecksumMismatchError, downloadAndExtract } from './download';
 import { type Edition, type EditionInputs, needsClusterBuild, resolveEdition } from './edition';
@@ -166,10 +167,16 @@ export async function installTeleport(
   const cached = await findInCache(slot, req.binaries);
   if (cached) return { ...result, dir: cached, source: 'tool-cache' };
 
-  const cacheKey = `teleport-actions-${slot.tool}-${version}-${target.os}-${target.arch}-${[...req.binaries].sort().join('+')}`;
+  // The service also matches keys by prefix: the closing ';' keeps `...-tbot` from
+  // matching `...-tbot+tctl+tsh`.
+  const binaries = [...req.binaries].sort().join('+');
+  const cacheKey = `teleport-actions-${slot.tool}-${version}-${target.os}-${target.arch}-${binaries};`;
+  // Restore only into an empty slot, so nothing unverified mixes with what is there.
+  const present = await presentBinaries(slotDir(slot), KNOWN_BINARIES);
   if (
     req.useActionsCache &&
-    (await restoreFromActionsCache(slotDir(slot), cacheKey, platform.log))
+    present.length === 0 &&
+    (await restoreFromActionsCache(slotDir(slot), cacheKey, platform.log, platform.env))
   ) {
     await markComplete(slot);
     const restored = await findInCache(slot, req.binaries);
@@ -178,14 +185,7 @@ export async function installTeleport(
 
   const sha256 = await expectedChecksum(url, req, spec, platform);
   // Keep what an earlier job put in this slot: the new copy replaces it whole.
-  const keep = await presentBinaries(slotDir(slot), [
-    'tbot',
-    'tsh',
-    'tctl',
-    'teleport',
-    'fdpass-teleport',
-    'teleport-update',
-  ]);
+  const keep = present;
   const wanted = [...new Set([...req.binaries, ...keep])];
   const top = topFolder(spec);
   const staging = await downloadInto(
@@ -198,6 +198,6 @@ export async function installTeleport(
   await Promise.all(wanted.map((b) => chmod(join(staging, b), 0o755)));
   const dir = await promote(staging, slot, req.binaries);
 
-  if (req.useActionsCache) await saveToActionsCache(dir, cacheKey, platform.log);
+  if (req.useActionsCache) await saveToActionsCache(dir, cacheKey, platform.log, platform.env);
   return { ...result, dir, source: 'download', sha256 };
 }
