@@ -12,8 +12,10 @@ export function authAction(version: string): AuthAction {
     readInputs(platform) {
       allowReissue = parseBooleanInput(platform, 'allow-reissue', false);
     },
-    configure({ dir, inputs, tbot }) {
+    check(tbot) {
       if (allowReissue) requireFeature(tbot.version, 'allowReissue', 'allow-reissue');
+    },
+    configure({ dir, inputs }) {
       return {
         outputs: [
           {

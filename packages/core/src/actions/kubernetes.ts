@@ -43,7 +43,10 @@ export function authK8sAction(version: string): AuthAction {
         );
       }
     },
-    configure({ dir, inputs, tbot }) {
+    check(tbot) {
+      if (!cluster) requireFeature(tbot.version, 'kubernetesV2', 'kubernetes-labels');
+    },
+    configure({ dir, inputs }) {
       const destination = { type: 'directory', path: dir } as const;
       let output: Output;
       if (cluster) {
@@ -54,7 +57,6 @@ export function authK8sAction(version: string): AuthAction {
           kubernetes_cluster: cluster,
         };
       } else {
-        requireFeature(tbot.version, 'kubernetesV2', 'kubernetes-labels');
         output = { type: 'kubernetes/v2', destination, selectors: [{ labels }] };
       }
       return { outputs: [output] };

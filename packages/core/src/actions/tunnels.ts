@@ -70,8 +70,10 @@ export function databaseTunnelAction(version: string): AuthAction {
       backgroundSettings(platform);
     },
     background: backgroundSettings,
-    configure({ inputs, tbot }) {
+    check(tbot) {
       requireFeature(tbot.version, 'tunnels', 'service');
+    },
+    configure({ inputs }) {
       return {
         outputs: [],
         services: [
@@ -113,8 +115,10 @@ export function applicationTunnelAction(version: string): AuthAction {
       backgroundSettings(platform);
     },
     background: backgroundSettings,
-    configure({ inputs, tbot }) {
+    check(tbot) {
       requireFeature(tbot.version, 'tunnels', 'app');
+    },
+    configure({ inputs }) {
       return {
         outputs: [],
         services: [

@@ -26,6 +26,8 @@ export interface AuthAction {
   version: string;
   /** Reads and checks the action's own inputs (before anything runs). */
   readInputs(platform: CiPlatform): void;
+  /** Refuses a tbot too old for what the inputs ask (before anything runs). */
+  check?(tbot: TbotBinary): void;
   /** The outputs (one-shot) or services (background) for tbot, given the job's tbot. */
   configure(ctx: AuthContext): { outputs: Output[]; services?: Service[] };
   /** Background actions: how to reach tbot's diagnostics and how long to wait. */
@@ -64,6 +66,7 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
   action.readInputs(platform);
   const tbot = await detectTbot(platform.env);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
+  action.check?.(tbot);
   const preflight = platform.name === 'github' ? await githubPreflight(platform) : undefined;
 
   const dir = await makeCredentialsDir(platform.tempDir(), action.name);
