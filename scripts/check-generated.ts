@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { actionPackages, buildAction, repoRoot } from './build';
+import { actionPackages, buildAction, bundledPackages, repoRoot } from './build';
 import { renderReadme } from './gen-readme';
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -38,8 +38,8 @@ async function staleBundles(name: string): Promise<string[]> {
 }
 
 const stale: string[] = [];
+for (const name of await bundledPackages()) stale.push(...(await staleBundles(name)));
 for (const name of await actionPackages()) {
-  stale.push(...(await staleBundles(name)));
   const { path, text } = await renderReadme(name);
   if ((await readFile(path, 'utf8')) !== text) stale.push(relative(repoRoot, path));
 }

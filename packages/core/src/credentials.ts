@@ -1,5 +1,6 @@
-import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from './errors';
 
 /**
  * A fresh private folder for one step's credentials (0700), so several auth steps in one
@@ -7,6 +8,16 @@ import { join } from 'node:path';
  */
 export async function makeCredentialsDir(parent: string, label: string): Promise<string> {
   const dir = await mkdtemp(join(parent, `teleport-${label}-`));
+  await chmod(dir, 0o700);
+  return dir;
+}
+
+/** A folder the user named: created private, or refused if it already holds files. */
+export async function useCredentialsDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if ((await readdir(dir)).length > 0) {
+    throw new UserError(`The credentials folder ${dir} is not empty: name a new or empty folder`);
+  }
   await chmod(dir, 0o700);
   return dir;
 }

@@ -1,8 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lockDown, makeCredentialsDir } from '../credentials';
+import { lockDown, makeCredentialsDir, useCredentialsDir } from '../credentials';
 import { UserError } from '../errors';
-import { githubPreflight, type JoinPreflight } from '../join/github';
+import type { JoinPreflight } from '../join/github';
+import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
@@ -67,20 +68,24 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
   const tbot = await detectTbot(platform.env);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   action.check?.(tbot);
-  const preflight = platform.name === 'github' ? await githubPreflight(platform) : undefined;
+  const preflight = await joinPreflight(platform, platform.joinMethod, inputs.proxy);
 
-  const dir = await makeCredentialsDir(platform.tempDir(), action.name);
-  platform.saveState(STATE.credentialsDir, dir);
-  platform.saveState(STATE.cleanup, String(inputs.cleanup));
+  // The CLI's --out names the folder; otherwise a fresh one per step.
+  const out = platform.getInput('out');
+  const dir = out
+    ? await useCredentialsDir(out)
+    : await makeCredentialsDir(platform.tempDir(), action.name);
+  await platform.saveState(STATE.credentialsDir, dir);
+  await platform.saveState(STATE.cleanup, String(inputs.cleanup));
   const workDir = await mkdtemp(join(platform.tempDir(), `teleport-${action.name}-tbot-`));
-  platform.saveState(STATE.workDir, workDir);
+  await platform.saveState(STATE.workDir, workDir);
   const ctx: AuthContext = { platform, inputs, tbot, dir };
 
   const background = action.background?.(platform);
   const { outputs, services } = action.configure(ctx);
   const config: BotConfig = {
     proxyServer: inputs.proxy.hostPort,
-    joinMethod: 'github',
+    joinMethod: platform.joinMethod,
     token: inputs.token,
     caPins: inputs.caPins,
     certificateTtl: inputs.certificateTtl,
@@ -95,14 +100,14 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
   platform.log.debug(`tbot configuration at ${configPath}`);
   const env = tbotEnv(platform.env, {
     TELEPORT_ANONYMOUS_TELEMETRY: inputs.anonymousTelemetry ? '1' : '0',
-    _TBOT_TELEMETRY_HELPER: `gha:teleport-actions/${action.name}`,
+    _TBOT_TELEMETRY_HELPER: platform.telemetryName(action.name),
     _TBOT_TELEMETRY_HELPER_VERSION: action.version,
   });
 
   try {
     if (background) {
       const logPath = join(workDir, 'tbot.log');
-      platform.saveState(STATE.tbotLog, logPath);
+      await platform.saveState(STATE.tbotLog, logPath);
       const running = await startTbotBackground({
         tbotPath: tbot.path,
         configPath,
@@ -112,7 +117,7 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
         timeoutMs: background.timeoutMs,
         log: platform.log,
       });
-      platform.saveState(STATE.tbotPid, String(running.pid));
+      await platform.saveState(STATE.tbotPid, String(running.pid));
     } else {
       await runTbotOnce({ tbotPath: tbot.path, configPath, env, log: platform.log });
       await lockDown(dir);

@@ -32,20 +32,24 @@ class Progress {
 
   constructor(
     private readonly total: number | undefined,
-    private readonly report: (line: string) => void,
+    private readonly log: Logger,
     private readonly intervalMs: number,
   ) {}
 
   tick(bytes: number): void {
     const now = Date.now();
-    if (now - this.lastReport < this.intervalMs) return;
+    const live = this.log.progress;
+    // A terminal bar redraws often; log lines come at most every `intervalMs`.
+    if (now - this.lastReport < (live ? 100 : this.intervalMs) && bytes !== this.total) return;
     this.lastReport = now;
     const mb = bytes / 1e6;
     const rate = mb / Math.max((now - this.started) / 1000, 0.001);
+    if (live) return live.call(this.log, bytes, this.total, rate);
+    if (bytes === this.total) return;
     const of = this.total
       ? ` ${Math.floor((100 * bytes) / this.total)}% (${mb.toFixed(1)} of ${(this.total / 1e6).toFixed(1)} MB)`
       : ` ${mb.toFixed(1)} MB`;
-    this.report(`Downloading:${of} at ${rate.toFixed(1)} MB/s`);
+    this.log.info(`Downloading:${of} at ${rate.toFixed(1)} MB/s`);
   }
 }
 
@@ -106,11 +110,7 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   }
   const lengthHeader = response.message.headers['content-length'];
   const total = lengthHeader ? Number(lengthHeader) : undefined;
-  const progress = new Progress(
-    total,
-    (line) => req.log.info(line),
-    req.progressIntervalMs ?? 5000,
-  );
+  const progress = new Progress(total, req.log, req.progressIntervalMs ?? 5000);
   const hash = createHash('sha256');
   const tar = startTar(req.stagingDir, req.members);
   const gunzip = createGunzip({ chunkSize: BATCH_BYTES });

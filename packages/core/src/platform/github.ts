@@ -5,6 +5,8 @@ import type { CiPlatform } from './platform';
 export function githubPlatform(env: NodeJS.ProcessEnv = process.env): CiPlatform {
   return {
     name: 'github',
+    joinMethod: 'github',
+    telemetryName: (action) => `gha:teleport-actions/${action}`,
     env,
     log: {
       debug: (m) => core.debug(m),

@@ -1,3 +1,5 @@
+import type { JoinMethod } from '../join/preflight';
+
 /**
  * The seam between the engine and a CI system. Everything the engine needs from "the CI
  * platform" goes through this interface, so GitHub Actions, GitLab, CircleCI and Jenkins
@@ -8,11 +10,17 @@ export interface Logger {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
+  /** Optional live progress (a terminal bar); without it, progress goes to `info` lines. */
+  progress?(done: number, total: number | undefined, mbPerSecond: number): void;
 }
 
 export interface CiPlatform {
   /** Short name shown in messages and summaries: `github`, `gitlab`, ... */
   readonly name: string;
+  /** How tbot joins from this platform (`github`, `gitlab`, `circleci`, ...). */
+  readonly joinMethod: JoinMethod;
+  /** Names tbot's telemetry helper, e.g. `gha:teleport-actions/auth`. */
+  telemetryName(action: string): string;
   readonly log: Logger;
   /** The process environment the step runs in. */
   readonly env: NodeJS.ProcessEnv;
@@ -27,7 +35,7 @@ export interface CiPlatform {
   /** Asks the platform to hide this value wherever it would be printed. */
   setSecret(value: string): void;
   /** State handed from the main step to its post step. */
-  saveState(name: string, value: string): void;
+  saveState(name: string, value: string): void | Promise<void>;
   getState(name: string): string;
   /** Appends Markdown to the job summary (no-op where the platform has none). */
   appendSummary(markdown: string): Promise<void>;

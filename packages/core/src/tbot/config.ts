@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { JoinMethod } from '../join/preflight';
 import { supports } from './features';
 
 /** A destination tbot writes to (facts §2.4). */

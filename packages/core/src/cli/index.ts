@@ -1,0 +1,12 @@
+export { authAppAction } from '../actions/application';
+export { authAction, authSshAction } from '../actions/identity';
+export { authK8sAction } from '../actions/kubernetes';
+export { applicationTunnelAction, databaseTunnelAction } from '../actions/tunnels';
+export { runAuthPost } from '../auth/post';
+export type { AuthAction } from '../auth/run-auth';
+export { runAuth } from '../auth/run-auth';
+export { errorMessage, UserError } from '../errors';
+export { JOIN_METHODS, type JoinMethod } from '../join/preflight';
+export { type CliIo, type CliResults, cliPlatform, readAllState } from '../platform/cli';
+export { detectCi } from '../platform/detect';
+export { runSetup } from '../setup/run-setup';
