@@ -5,7 +5,7 @@
  * `curl -s URL | gzip -dc >/dev/null` of the same file (the least any install must do: fetch
  * and decompress). For reference, the official action's way (download to disk, extract
  * everything, copy into the cache) is timed too. Warm: a tool-cache hit, the action's whole
- * run, against `node -e 0`.
+ * run, against `node -e 0`. CLI: `teleport-ci --help` against `node -e 0`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -94,6 +94,15 @@ try {
     warm.push(job.steps[0]!.durationMs);
   }
 
+  // CLI start-up: `teleport-ci --help` against bare `node -e 0`, interleaved.
+  const cliPath = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
+  const cliFloor: number[] = [];
+  const cliHelp: number[] = [];
+  for (let i = 0; i < WARM_RUNS * 2; i++) {
+    cliFloor.push(await timeShell(`'${process.execPath}' -e 0`));
+    cliHelp.push(await timeShell(`'${process.execPath}' '${cliPath}' --help >/dev/null`));
+  }
+
   const row = (name: string, ms: number, floorMs: number, target: string) =>
     `| ${name.padEnd(38)} | ${(ms / 1000).toFixed(2).padStart(7)} s | ${(ms / floorMs).toFixed(2).padStart(5)}x | ${target.padEnd(14)} |`;
   const f = median(floor);
@@ -106,6 +115,10 @@ try {
   console.log(row('official-style: download, extract, copy', median(official), f, 'reference'));
   console.log(row('floor: node -e 0', nf, nf, ''));
   console.log(row('warm setup (tool-cache hit)', median(warm), nf, '< 150 ms'));
+  console.log(row('floor: node -e 0 (CLI run)', median(cliFloor), median(cliFloor), ''));
+  console.log(
+    row('teleport-ci --help (start-up)', median(cliHelp), median(cliFloor), '<= 1.30x floor'),
+  );
   console.log(
     `\nwarm setup: ${median(warm).toFixed(0)} ms of action time (node -e 0: ${nf.toFixed(0)} ms)`,
   );

@@ -41,7 +41,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     switches: { 'print-env': RESULTS['print-env']! },
     examples: [
       'eval "$(teleport-ci setup --version auto --proxy teleport.example.com:443 --print-env)"',
-      'teleport-ci setup --version 17.4.2 --env-file "$BASH_ENV"',
+      'teleport-ci setup --version 17.4.2 --write-env "$BASH_ENV"',
     ],
   },
   auth: {
@@ -118,8 +118,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
 };
 
 /** Flags every command takes. */
+// Not `--env-file`: Node 20 reads that flag itself, even after the script's name.
 export const COMMON_FLAGS: Record<string, string> = {
-  'env-file': 'append the results to FILE (default on CircleCI: $BASH_ENV)',
+  'write-env': 'append the results to FILE (default on CircleCI: $BASH_ENV)',
   'env-format': "'shell' (export NAME='value', default) or 'dotenv' (NAME=value, GitLab reports)",
   'state-file': 'where commands of one job record what cleanup undoes',
 };

@@ -122,7 +122,7 @@ export async function runCommand(
     if (action) await runAuth(platform, action(pkg.version));
     else await runSetup(platform);
     deliver(platform.results, values, env, io);
-    if (values['env-file'] || env.BASH_ENV)
+    if (values['write-env'] || env.BASH_ENV)
       await writeEnvFile(platform.results, values, env, ci.name);
     return 0;
   } catch (err) {
@@ -146,9 +146,9 @@ function deliver(
   for (const [name, value] of Object.entries(results.outputs)) {
     io.stderr.write(`${outputVariable(name)}=${value}\n`);
   }
-  if (!values['env-file'] && !env.BASH_ENV && Object.keys(results.exports).length > 0) {
+  if (!values['write-env'] && !env.BASH_ENV && Object.keys(results.exports).length > 0) {
     io.stderr.write(
-      'Use --print-env (eval "$(teleport-ci ... --print-env)") or --env-file to pass these to the job\'s shell.\n',
+      'Use --print-env (eval "$(teleport-ci ... --print-env)") or --write-env to pass these to the job\'s shell.\n',
     );
   }
 }
@@ -161,7 +161,7 @@ async function writeEnvFile(
 ) {
   // CircleCI sources $BASH_ENV before every later step: the natural place for results.
   const file =
-    (values['env-file'] as string | undefined) ?? (ci === 'circleci' ? env.BASH_ENV : undefined);
+    (values['write-env'] as string | undefined) ?? (ci === 'circleci' ? env.BASH_ENV : undefined);
   if (!file) return;
   const format = (values['env-format'] as string | undefined) ?? 'shell';
   if (format !== 'shell' && format !== 'dotenv') {

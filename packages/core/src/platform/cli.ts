@@ -63,7 +63,7 @@ export async function readAllState(path: string): Promise<StateFile> {
 
 /**
  * The platform seam for the CLI: inputs come from flags, results are collected for
- * `--print-env`/`--env-file`, log lines go to stderr (masked), and state lives in a file so
+ * `--print-env`/`--write-env`, log lines go to stderr (masked), and state lives in a file so
  * `teleport-ci cleanup` can undo what earlier commands of the job did.
  */
 export function cliPlatform(

@@ -1,0 +1,228 @@
+// End to end: the committed `teleport-ci` bundle, as a GitLab, CircleCI or Jenkins job runs it,
+// against the Teleport double (facts §4.1 for where each CI's token is read).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Double, startDouble } from '../double';
+import { repoRoot } from './helpers';
+
+const exec = promisify(execFile);
+const CLI = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
+let double: Double;
+
+beforeAll(async () => {
+  double = await startDouble({
+    proxy: { serverVersion: '17.4.2', clusterName: 'teleport.example.test' },
+  });
+});
+afterAll(async () => {
+  await double?.close();
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI with a clean job environment (no host variables leak in). */
+function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(CLI, args, {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: env.HOME ?? tmpdir(),
+        ...double.env,
+        ...env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function jobEnv(ci: 'gitlab' | 'circleci' | 'jenkins'): Promise<Record<string, string>> {
+  const home = await mkdtemp(join(tmpdir(), `cli-${ci}-`));
+  const base = { HOME: home, TMPDIR: home };
+  if (ci === 'gitlab') return { ...base, GITLAB_CI: 'true', CI_JOB_ID: '42' };
+  if (ci === 'circleci')
+    return {
+      ...base,
+      CIRCLECI: 'true',
+      CIRCLE_WORKFLOW_JOB_ID: 'j1',
+      BASH_ENV: join(home, 'bash_env'),
+    };
+  return { ...base, JENKINS_URL: 'https://jenkins.example.test/', BUILD_TAG: 'jenkins-deploy-7' };
+}
+
+/** A JWT-shaped token (unsigned is fine: the preflight decodes, the cluster verifies). */
+function fakeJwt(claims: Record<string, unknown>): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2ln`;
+}
+
+describe('teleport-ci help and usage errors', () => {
+  it('lists the commands and shows examples per command', async () => {
+    const main = await cli(['--help'], {});
+    expect(main.code).toBe(0);
+    for (const c of [
+      'setup',
+      'auth',
+      'auth-ssh',
+      'auth-k8s',
+      'auth-app',
+      'database-tunnel',
+      'application-tunnel',
+      'cleanup',
+    ]) {
+      expect(main.stdout).toContain(`  ${c} `);
+      const help = await cli([c, '--help'], {});
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Examples:');
+      expect(help.stdout).toContain(`teleport-ci ${c}`);
+    }
+  });
+  it.each([
+    [['deploy'], /^teleport-ci: unknown command 'deploy': run 'teleport-ci --help' for the list$/],
+    [
+      ['auth', '--proxi', 'x'],
+      /^teleport-ci: auth: unknown flag '--proxi': see 'teleport-ci auth --help'$/,
+    ],
+    [['setup'], /^teleport-ci: setup: --version: is empty/],
+    [
+      ['setup', '--version', '17.4'],
+      /^teleport-ci: setup: --version: '17\.4' is not a full version/,
+    ],
+    [
+      ['setup', '--version', 'auto'],
+      /^teleport-ci: setup: --proxy: is required with 'version: auto'/,
+    ],
+    [['auth', '--proxy', 'teleport.example.test:443'], /^teleport-ci: auth: --token: is required/],
+  ])('%j fails in one line', async (args, message) => {
+    const run = await cli(args, await jobEnv('gitlab'));
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('teleport-ci setup', () => {
+  it('installs verified tools, and --print-env puts them on PATH for eval', async () => {
+    const env = await jobEnv('gitlab');
+    const script = `set -e
+eval "$('${CLI}' setup --version auto --proxy '${double.proxy.addr}' --print-env)"
+tbot version
+echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
+    const { stdout, stderr } = await exec('bash', ['-c', script], {
+      env: { PATH: process.env.PATH, ...double.env, ...env },
+    });
+    expect(stdout).toMatch(/^Teleport v17\.4\.2 git:/m);
+    expect(stdout).toContain(
+      `version=17.4.2 path=${join(env.HOME!, '.cache', 'teleport-ci', 'tools', 'teleport', '17.4.2', 'amd64')}`,
+    );
+    expect(stderr).toContain('SHA-256 verified');
+  });
+  it('on CircleCI, appends to $BASH_ENV for later steps', async () => {
+    const env = await jobEnv('circleci');
+    const run = await cli(['setup', '--version', '17.4.2'], env);
+    expect(run.code).toBe(0);
+    const bashEnv = await readFile(env.BASH_ENV!, 'utf8');
+    expect(bashEnv).toContain("export TELEPORT_CI_VERSION='17.4.2'");
+    expect(bashEnv).toMatch(/^export PATH='.*\/teleport\/17\.4\.2\/amd64':"\$PATH"$/m);
+  });
+  it('writes a GitLab dotenv file on request', async () => {
+    const env = await jobEnv('gitlab');
+    const file = join(env.HOME!, 'teleport.env');
+    const run = await cli(
+      ['setup', '--version', '17.4.2', '--write-env', file, '--env-format', 'dotenv'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toMatch(/^TELEPORT_CI_VERSION=17\.4\.2$/m);
+  });
+});
+
+describe('teleport-ci preflight per CI (before tbot runs)', () => {
+  async function withTbot(ci: 'gitlab' | 'circleci' | 'jenkins') {
+    const env = await jobEnv(ci);
+    const setup = await cli(['setup', '--version', '17.4.2', '--print-env'], env);
+    expect(setup.code).toBe(0);
+    const path = /export PATH='([^']+)'/.exec(setup.stdout)![1]!;
+    return { ...env, PATH: `${path}:${process.env.PATH}` };
+  }
+  const args = ['auth-ssh', '--proxy', '', '--token', 'ci-bot'];
+
+  it('GitLab: a missing id_tokens entry', async () => {
+    const env = await withTbot('gitlab');
+    const run = await cli(
+      args.map((a) => a || double.proxy.addr),
+      env,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      "teleport-ci: auth-ssh: TBOT_GITLAB_JWT is not set: declare it in the job: 'id_tokens: { TBOT_GITLAB_JWT: { aud: <your Teleport cluster name> } }'",
+    );
+  });
+  it('GitLab: a token for another audience names the cluster', async () => {
+    const env = await withTbot('gitlab');
+    const jwt = fakeJwt({
+      aud: 'https://gitlab.example.test',
+      project_path: 'group/project',
+      ref: 'main',
+    });
+    const run = await cli(
+      args.map((a) => a || double.proxy.addr),
+      { ...env, TBOT_GITLAB_JWT: jwt },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `TBOT_GITLAB_JWT has audience "https://gitlab.example.test", but the cluster at ${double.proxy.addr} is named 'teleport.example.test': set 'id_tokens: { TBOT_GITLAB_JWT: { aud: teleport.example.test } }'`,
+    );
+    expect(run.stderr).not.toContain(jwt);
+  });
+  it('CircleCI: a job without a context', async () => {
+    const env = await withTbot('circleci');
+    const run = await cli(
+      args.map((a) => a || double.proxy.addr),
+      env,
+    );
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'teleport-ci: auth-ssh: CIRCLE_OIDC_TOKEN is not set: CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+    );
+  });
+  it('Jenkins: asks for a join method', async () => {
+    const env = await withTbot('jenkins');
+    const run = await cli(
+      args.map((a) => a || double.proxy.addr),
+      env,
+    );
+    expect(run.stderr.trim()).toBe(
+      'teleport-ci: auth-ssh: --join-method is required on jenkins (no CI ID token to use): e.g. --join-method bound_keypair',
+    );
+  });
+  it('cleanup with nothing to do', async () => {
+    const run = await cli(['cleanup'], await jobEnv('gitlab'));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('Nothing to clean up.');
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('plain lines in CI logs, no colour codes when NO_COLOR or not a terminal', async () => {
+    const run = await cli(['setup', '--version', '16.5.4'], {
+      ...(await jobEnv('gitlab')),
+      NO_COLOR: '1',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/\x1b\[/);
+    expect(run.stderr).not.toContain('\r');
+    await writeFile(join(tmpdir(), 'noop'), '');
+  });
+});
