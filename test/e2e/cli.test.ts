@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type Double, startDouble } from '../double';
 import { repoRoot } from './helpers';
 
@@ -149,14 +150,16 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
   });
 });
 
+/** A job env with the stand-in tbot installed by `teleport-ci setup` on PATH. */
+async function withTbot(ci: 'gitlab' | 'circleci' | 'jenkins') {
+  const env = await jobEnv(ci);
+  const setup = await cli(['setup', '--version', '17.4.2', '--print-env'], env);
+  expect(setup.code).toBe(0);
+  const path = /export PATH='([^']+)'/.exec(setup.stdout)![1]!;
+  return { ...env, PATH: `${path}:${process.env.PATH}` };
+}
+
 describe('teleport-ci preflight per CI (before tbot runs)', () => {
-  async function withTbot(ci: 'gitlab' | 'circleci' | 'jenkins') {
-    const env = await jobEnv(ci);
-    const setup = await cli(['setup', '--version', '17.4.2', '--print-env'], env);
-    expect(setup.code).toBe(0);
-    const path = /export PATH='([^']+)'/.exec(setup.stdout)![1]!;
-    return { ...env, PATH: `${path}:${process.env.PATH}` };
-  }
   const args = ['auth-ssh', '--proxy', '', '--token', 'ci-bot'];
 
   it('GitLab: a missing id_tokens entry', async () => {
@@ -224,5 +227,113 @@ describe('progress on a terminal', () => {
     expect(run.stderr).not.toMatch(/\x1b\[/);
     expect(run.stderr).not.toContain('\r');
     await writeFile(join(tmpdir(), 'noop'), '');
+  });
+});
+
+describe('teleport-ci daemon install (Jenkins agents)', () => {
+  it('--dry-run prints the tbot config, the systemd unit and the commands, changing nothing', async () => {
+    const env = await withTbot('jenkins');
+    const run = await cli(
+      [
+        'daemon',
+        'install',
+        '--proxy',
+        'teleport.example.test:443',
+        '--token',
+        'jenkins-bot',
+        '--dry-run',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const [config, unit] = run.stdout.split(/^# .*$/m).slice(1);
+    const tbotYaml = parse(config!);
+    expect(tbotYaml).toMatchObject({
+      version: 'v2',
+      proxy_server: 'teleport.example.test:443',
+      onboarding: { join_method: 'bound_keypair', token: 'jenkins-bot' },
+      storage: { type: 'directory', path: '/var/lib/teleport/bot' },
+      oneshot: false,
+      outputs: [{ type: 'identity', destination: { type: 'directory', path: '/opt/machine-id' } }],
+    });
+    expect(unit).toMatch(/^ExecStart=\/\S+\/tbot start -c \/etc\/tbot\.yaml$/m);
+    expect(unit).toContain('User=teleport');
+    expect(run.stdout).toContain('setfacl -m u:jenkins:rX /opt/machine-id');
+    await expect(exec('test', ['-e', '/etc/tbot.yaml'])).rejects.toThrow();
+  });
+
+  it('installs for real: files, owner and the reader ACL', async () => {
+    const env = await withTbot('jenkins');
+    for (const user of ['tbot-svc', 'jenkins-ci']) {
+      await exec('bash', [
+        '-c',
+        `id -u ${user} >/dev/null 2>&1 || useradd --system ${user} 2>/dev/null || id -u ${user}`,
+      ]);
+    }
+    const root = await mkdtemp(join(tmpdir(), 'daemon-'));
+    const paths = {
+      out: join(root, 'machine-id'),
+      data: join(root, 'bot'),
+      config: join(root, 'etc', 'tbot.yaml'),
+      unit: join(root, 'systemd', 'tbot.service'),
+    };
+    const run = await cli(
+      [
+        'daemon',
+        'install',
+        '--proxy',
+        'teleport.example.test:443',
+        '--token',
+        'jenkins-bot',
+        '--out',
+        paths.out,
+        '--data-dir',
+        paths.data,
+        '--config',
+        paths.config,
+        '--unit',
+        paths.unit,
+        '--bot-user',
+        'tbot-svc',
+        '--reader-user',
+        'jenkins-ci',
+      ],
+      env,
+    );
+    expect(run.stderr).toContain(`credentials will appear in ${paths.out}`);
+    expect(run.code).toBe(0);
+    expect(parse(await readFile(paths.config, 'utf8')).outputs[0].destination.path).toBe(paths.out);
+    expect(await readFile(paths.unit, 'utf8')).toContain(`ExecStart=`);
+    const { stdout: owner } = await exec('stat', ['-c', '%U %a', paths.out, paths.data]);
+    expect(owner.trim().split('\n')).toEqual(['tbot-svc 750', 'tbot-svc 700']);
+    const { stdout: acl } = await exec('getfacl', ['-p', paths.out]);
+    expect(acl).toMatch(/^user:jenkins-ci:r-x$/m);
+    expect(acl).toMatch(/^default:user:jenkins-ci:r-x$/m);
+  });
+
+  it('refuses a user that does not exist', async () => {
+    const env = await withTbot('jenkins');
+    const root = await mkdtemp(join(tmpdir(), 'daemon-'));
+    const run = await cli(
+      [
+        'daemon',
+        'install',
+        '--proxy',
+        'teleport.example.test:443',
+        '--token',
+        't',
+        '--config',
+        join(root, 'c.yaml'),
+        '--unit',
+        join(root, 'u'),
+        '--reader-user',
+        'no-such-user-xyz',
+      ],
+      env,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      /^teleport-ci: daemon: --(bot|reader)-user: user '\S+' does not exist: create it first/,
+    );
   });
 });

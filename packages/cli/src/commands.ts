@@ -110,6 +110,30 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'teleport-ci application-tunnel --proxy teleport.example.com:443 --token ci --app grafana --listen tcp://127.0.0.1:8080',
     ],
   },
+  daemon: {
+    summary:
+      "'daemon install': run tbot as a service on a Jenkins agent (tbot.yaml, systemd unit, output folder)",
+    flags: {
+      proxy: { env: 'TELEPORT_PROXY', help: "proxy's public address, host:port" },
+      token: {
+        env: 'TELEPORT_BOT_TOKEN',
+        help: 'name of the join token (bound_keypair or token join)',
+      },
+      'join-method': { env: 'TBOT_JOIN_METHOD', help: 'bound_keypair (default), token, ...' },
+      out: { help: 'folder the credentials appear in (default /opt/machine-id)' },
+      'data-dir': { help: "tbot's own state (default /var/lib/teleport/bot)" },
+      config: { help: 'where to write tbot.yaml (default /etc/tbot.yaml)' },
+      unit: { help: 'systemd unit (default /etc/systemd/system/tbot.service)' },
+      'bot-user': { help: 'user tbot runs as (default teleport)' },
+      'reader-user': { help: 'user whose jobs read the credentials (default jenkins)' },
+      tbot: { help: 'tbot binary (default: the one on PATH)' },
+    },
+    switches: { 'dry-run': 'print what would be written and run, change nothing' },
+    examples: [
+      'sudo teleport-ci daemon install --proxy teleport.example.com:443 --token jenkins-bot --dry-run',
+      'sudo teleport-ci daemon install --proxy teleport.example.com:443 --token jenkins-bot && sudo systemctl enable --now tbot',
+    ],
+  },
   cleanup: {
     summary: 'stop background tbot and delete credentials written by earlier commands of this job',
     flags: {},

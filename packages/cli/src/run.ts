@@ -1,6 +1,6 @@
-import { appendFile, rm } from 'node:fs/promises';
+import { access, appendFile, constants, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type AuthAction,
@@ -13,9 +13,13 @@ import {
   cliPlatform,
   databaseTunnelAction,
   detectCi,
+  detectTbot,
   errorMessage,
+  installDaemon,
   JOIN_METHODS,
   type JoinMethod,
+  parseProxyAddress,
+  planDaemon,
   readAllState,
   runAuth,
   runAuthPost,
@@ -52,7 +56,18 @@ function parse(command: string, args: string[]) {
     options[name] = { type: 'string' };
   for (const name of Object.keys(spec.switches ?? {})) options[name] = { type: 'boolean' };
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: command === 'daemon',
+    });
+    if (command === 'daemon' && parsed.positionals.join(' ') !== 'install') {
+      throw new UserError(
+        `expected 'teleport-ci daemon install', got '${['daemon', ...parsed.positionals].join(' ')}'`,
+      );
+    }
+    return parsed.values;
   } catch (err) {
     const reason = errorMessage(err)
       .replace(/\. To specify .*$/, '')
@@ -95,6 +110,14 @@ export async function runCommand(
   const debug = Boolean(values.debug) || env.TBOT_DEBUG === '1' || env.TBOT_DEBUG === 'true';
 
   if (command === 'cleanup') return cleanup(stateFile, env, io, debug, ci.name);
+  if (command === 'daemon') {
+    try {
+      await daemonInstall(inputs, env, io);
+      return 0;
+    } catch (err) {
+      return fail(errorMessage(err));
+    }
+  }
 
   const joinMethod = (inputs['join-method'] || ci.joinMethod || '') as JoinMethod;
   if (AUTH_ACTIONS[command]) {
@@ -169,6 +192,68 @@ async function writeEnvFile(
   }
   const text = format === 'shell' ? shellExports(results) : dotenvExports(results, env.PATH ?? '');
   await appendFile(file, text, { mode: 0o600 });
+}
+
+async function daemonInstall(
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  io: CliStreams,
+) {
+  const need = (name: string, example: string) => {
+    if (!inputs[name]) throw new UserError(`Input '${name}': is required: ${example}`);
+    return inputs[name]!;
+  };
+  const joinMethod = (inputs['join-method'] || 'bound_keypair') as JoinMethod;
+  if (!JOIN_METHODS.includes(joinMethod)) {
+    throw new UserError(
+      `Input 'join-method': '${joinMethod}' is not one of ${JOIN_METHODS.join(', ')}`,
+    );
+  }
+  const tbot = await detectTbot(
+    env,
+    inputs.tbot || 'tbot',
+    'install it first (teleport-ci setup --version auto --proxy <proxy> --print-env), or name it with --tbot',
+  );
+  const plan = {
+    proxy: parseProxyAddress(
+      need('proxy', "your proxy's public address, e.g. teleport.example.com:443"),
+    ),
+    token: need('token', 'the join token the agent joins with'),
+    joinMethod,
+    tbotPath: tbot.path === 'tbot' ? await which('tbot', env) : tbot.path,
+    tbotVersion: tbot.version,
+    outputDir: inputs.out || '/opt/machine-id',
+    dataDir: inputs['data-dir'] || '/var/lib/teleport/bot',
+    configPath: inputs.config || '/etc/tbot.yaml',
+    unitPath: inputs.unit || '/etc/systemd/system/tbot.service',
+    botUser: inputs['bot-user'] || 'teleport',
+    readerUser: inputs['reader-user'] || 'jenkins',
+  };
+  if (inputs['dry-run'] === 'true') {
+    const { files, commands } = planDaemon(plan);
+    for (const f of files) io.stdout(`# ${f.path} (mode ${f.mode.toString(8)})\n${f.content}\n`);
+    io.stdout(`# then:\n${commands.map((c) => c.join(' ')).join('\n')}\n`);
+    return;
+  }
+  await installDaemon(plan);
+  io.stderr.write(
+    `Installed ${plan.unitPath} and ${plan.configPath}; credentials will appear in ${plan.outputDir}.\nStart it: systemctl daemon-reload && systemctl enable --now ${basename(plan.unitPath, '.service')}\n`,
+  );
+}
+
+/** The absolute path of a program on PATH (the unit needs one). */
+async function which(name: string, env: NodeJS.ProcessEnv): Promise<string> {
+  for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = join(dir, name);
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return name;
 }
 
 async function cleanup(

@@ -65,7 +65,7 @@ function summaryTable(
 export async function runAuth(platform: CiPlatform, action: AuthAction): Promise<void> {
   const inputs = readSharedAuthInputs(platform);
   action.readInputs(platform);
-  const tbot = await detectTbot(platform.env);
+  const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   action.check?.(tbot);
   const preflight = await joinPreflight(platform, platform.joinMethod, inputs.proxy);

@@ -5,8 +5,11 @@ export { applicationTunnelAction, databaseTunnelAction } from '../actions/tunnel
 export { runAuthPost } from '../auth/post';
 export type { AuthAction } from '../auth/run-auth';
 export { runAuth } from '../auth/run-auth';
+export { type DaemonPlan, installDaemon, planDaemon, systemdUnit } from '../daemon/install';
 export { errorMessage, UserError } from '../errors';
+export { parseProxyAddress } from '../install/proxy-address';
 export { JOIN_METHODS, type JoinMethod } from '../join/preflight';
 export { type CliIo, type CliResults, cliPlatform, readAllState } from '../platform/cli';
 export { detectCi } from '../platform/detect';
 export { runSetup } from '../setup/run-setup';
+export { detectTbot } from '../tbot/version';

@@ -105,6 +105,7 @@ export function cliPlatform(
     name: opts.ciName,
     joinMethod: opts.joinMethod,
     telemetryName: (action: string) => `${opts.ciName}:teleport-ci/${action}`,
+    setupHint: `install it first: eval "$(teleport-ci setup --version auto --proxy <proxy> --print-env)"`,
     env: opts.env,
     log,
     results,

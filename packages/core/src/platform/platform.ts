@@ -19,6 +19,8 @@ export interface CiPlatform {
   readonly name: string;
   /** How tbot joins from this platform (`github`, `gitlab`, `circleci`, ...). */
   readonly joinMethod: JoinMethod;
+  /** How to install tbot on this platform, for the 'tbot not found' error. */
+  readonly setupHint?: string;
   /** Names tbot's telemetry helper, e.g. `gha:teleport-actions/auth`. */
   telemetryName(action: string): string;
   readonly log: Logger;

@@ -61,6 +61,8 @@ export interface BotConfig {
   /** Go duration for the credentials (e.g. `1h`). */
   certificateTtl?: string;
   oneshot: boolean;
+  /** Where tbot keeps its own identity; memory (nothing on disk) unless a daemon needs it. */
+  storage?: Destination;
   debug?: boolean;
   diagAddr?: string;
   outputs: Output[];
@@ -89,7 +91,7 @@ export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
       token: cfg.token,
       ...(cfg.caPins && cfg.caPins.length > 0 ? { ca_pins: cfg.caPins } : {}),
     },
-    storage: { type: 'memory' },
+    storage: cfg.storage ?? { type: 'memory' },
     oneshot: cfg.oneshot,
     ...(cfg.debug ? { debug: true } : {}),
     ...(cfg.certificateTtl ? { certificate_ttl: cfg.certificateTtl } : {}),

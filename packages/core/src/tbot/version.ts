@@ -23,19 +23,23 @@ const INSTALL_HINT =
   "add 'uses: teleport-actions/setup@v1' (with 'version' or 'version: auto') before this step";
 
 /** Finds `tbot` (on PATH unless a path is given) and asks its version. */
-export async function detectTbot(env: NodeJS.ProcessEnv, path = 'tbot'): Promise<TbotBinary> {
+export async function detectTbot(
+  env: NodeJS.ProcessEnv,
+  path = 'tbot',
+  hint = INSTALL_HINT,
+): Promise<TbotBinary> {
   let result: Awaited<ReturnType<typeof execCapture>>;
   try {
     result = await execCapture(path, ['version'], { env });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`tbot was not found on PATH: ${INSTALL_HINT}`);
+      throw new UserError(`tbot was not found on PATH: ${hint}`);
     }
     throw err;
   }
   const parsed = parseTbotVersion(result.stdout);
   if (result.code !== 0 || !parsed) {
-    throw new UserError(`'${path} version' did not print a Teleport version: ${INSTALL_HINT}`);
+    throw new UserError(`'${path} version' did not print a Teleport version: ${hint}`);
   }
   return { path, ...parsed };
 }
