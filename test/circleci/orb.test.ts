@@ -1,0 +1,489 @@
+// The packed orb run by the CircleCI interpreter against a fake `teleport-ci` (fakes.ts): each
+// command calls the right subcommand with the right flags, parameters reach it as values
+// (never as shell code), what it appends to $BASH_ENV reaches later steps, and a missing CLI
+// fails clearly.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Fakes, makeFakes } from './fakes';
+import {
+  CircleConfigError,
+  type JobResult,
+  loadOrb,
+  ORB_ALIAS,
+  type RunOptions,
+  repoRoot,
+  runAdhocJob,
+  runExample,
+  runOrbJob,
+  writeExecutable,
+} from './interpreter';
+
+const orb = await loadOrb();
+const PROXY = 'teleport.example.com:443';
+
+let dir: string;
+let fakes: Fakes;
+let jobs = 0;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'orb-test-'));
+  fakes = await makeFakes(dir);
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Each job's scratch folder (BASH_ENV, HOME, scripts) inside the test's folder. */
+const jobRoot = () => join(dir, `job-${++jobs}`);
+
+/** Options for a job that finds the fake teleport-ci on PATH. */
+const onPath = (extra: RunOptions = {}): RunOptions => ({
+  root: jobRoot(),
+  pathPrepend: [fakes.binDir],
+  ...extra,
+  env: { ...fakes.env, ...extra.env },
+});
+
+/** Runs orb commands as the steps of one config job (in a workflow with a context). */
+function runSteps(steps: unknown[], opts: RunOptions, context: string | null = 'teleport-access') {
+  const job = { executor: `${ORB_ALIAS}/default`, steps };
+  return runAdhocJob(orb, job, { ...opts, ...(context ? { context } : {}) });
+}
+
+function describeFailure(result: JobResult): string {
+  return result.steps
+    .map((s) => `--- ${s.name} [${s.status} ${s.exitCode}]\n${s.output}`)
+    .join('\n');
+}
+
+function expectSuccess(result: JobResult): void {
+  if (!result.success) expect.fail(`job failed:\n${describeFailure(result)}`);
+}
+
+describe('orb commands call teleport-ci', () => {
+  it('setup: `teleport-ci setup` with the version and proxy', async () => {
+    const result = await runSteps([{ 'teleport/setup': { proxy: PROXY } }], onPath());
+    expectSuccess(result);
+    expect(result.steps.map((s) => s.name)).toEqual([
+      'Find or install teleport-ci',
+      'Install Teleport (tbot, tsh, tctl)',
+    ]);
+    const [call] = await fakes.calls('teleport-ci');
+    expect(call?.argv).toEqual([
+      'setup',
+      '--version=auto',
+      `--proxy=${PROXY}`,
+      `--write-env=${call?.env.BASH_ENV}`,
+    ]);
+    expect(call?.env.TELEPORT_CI_BIN).toBe(fakes.teleportCi);
+    expect(result.bashEnv).toContain(`export TELEPORT_CI_BIN=${fakes.teleportCi}\n`);
+  });
+
+  it('setup: a fixed version without a proxy', async () => {
+    const result = await runSteps([{ 'teleport/setup': { version: '17.4.2' } }], onPath());
+    expectSuccess(result);
+    const [call] = await fakes.calls('teleport-ci');
+    expect(call?.argv.slice(0, 2)).toEqual(['setup', '--version=17.4.2']);
+    expect(call?.argv.some((a) => a.startsWith('--proxy'))).toBe(false);
+  });
+
+  it.each([
+    ['auth', 'auth'],
+    ['auth_ssh', 'auth-ssh'],
+    ['auth_k8s', 'auth-k8s'],
+  ])('%s: `teleport-ci %s` with the required flags only', async (command, subcommand) => {
+    const result = await runSteps(
+      [{ [`teleport/${command}`]: { proxy: PROXY, token: 'circleci-bot' } }],
+      onPath({ oidc: { token: 'oidc.jwt.here' } }),
+    );
+    expectSuccess(result);
+    const [call] = await fakes.calls('teleport-ci');
+    expect(call?.argv).toEqual([
+      subcommand,
+      `--proxy=${PROXY}`,
+      '--token=circleci-bot',
+      '--join-method=circleci',
+      `--write-env=${call?.env.BASH_ENV}`,
+    ]);
+    expect(call?.env.CIRCLECI).toBe('true');
+    expect(call?.env.CIRCLE_OIDC_TOKEN).toBe('oidc.jwt.here');
+  });
+
+  // The fake only records: the real CLI refuses a cluster and labels together.
+  it('auth_k8s: every optional flag', async () => {
+    const result = await runSteps(
+      [
+        {
+          'teleport/auth_k8s': {
+            proxy: PROXY,
+            token: 'circleci-bot',
+            join_method: 'token',
+            certificate_ttl: '30m',
+            roles: 'deployer,viewer',
+            out: '/tmp/creds',
+            kubernetes_cluster: 'production',
+            kubernetes_labels: 'env=prod,team=web',
+          },
+        },
+      ],
+      onPath(),
+    );
+    expectSuccess(result);
+    const [call] = await fakes.calls('teleport-ci');
+    expect(call?.argv).toEqual([
+      'auth-k8s',
+      `--proxy=${PROXY}`,
+      '--token=circleci-bot',
+      '--join-method=token',
+      '--certificate-ttl=30m',
+      '--roles=deployer,viewer',
+      '--out=/tmp/creds',
+      '--kubernetes-cluster=production',
+      '--kubernetes-labels=env=prod,team=web',
+      `--write-env=${call?.env.BASH_ENV}`,
+    ]);
+  });
+
+  it('cleanup: `teleport-ci cleanup`, and nothing when the CLI never got installed', async () => {
+    const result = await runSteps(['teleport/cleanup'], onPath());
+    expectSuccess(result);
+    expect((await fakes.calls('teleport-ci')).map((c) => c.argv)).toEqual([['cleanup']]);
+    const none = await runSteps(['teleport/cleanup'], {
+      root: jobRoot(),
+      inherit: [],
+      env: { PATH: '/nonexistent' },
+      circleciCli: false,
+    });
+    expectSuccess(none);
+    expect(none.steps[0]?.stdout).toContain('nothing to clean up');
+  });
+});
+
+describe('parameters are values, not code', () => {
+  const hostile = (marker: string) => ({
+    dollar: `$(touch ${marker}-1)`,
+    backtick: `\`touch ${marker}-2\``,
+    quote: `'; touch ${marker}-3; rm -rf ~ #`,
+    dquote: `"; touch ${marker}-4; echo "`,
+    newline: `a\ntouch ${marker}-5`,
+    dash: '--join-method=github',
+  });
+
+  it.each([true, false])(
+    'hostile values reach teleport-ci unchanged and run nothing (circleci env subst: %s)',
+    async (circleciCli) => {
+      const marker = join(dir, 'pwned');
+      const h = hostile(marker);
+      const result = await runSteps(
+        [
+          { 'teleport/setup': { version: h.dollar, proxy: h.backtick } },
+          {
+            'teleport/auth_k8s': {
+              proxy: h.dollar,
+              token: h.quote,
+              roles: h.dquote,
+              certificate_ttl: h.newline,
+              out: h.dash,
+              kubernetes_cluster: h.backtick,
+              kubernetes_labels: h.quote,
+              cli_version: h.quote,
+            },
+          },
+        ],
+        onPath({ circleciCli }),
+      );
+      expectSuccess(result);
+      const [setup, auth] = await fakes.calls('teleport-ci');
+      expect(setup?.argv.slice(0, 3)).toEqual([
+        'setup',
+        `--version=${h.dollar}`,
+        `--proxy=${h.backtick}`,
+      ]);
+      expect(auth?.argv.slice(0, 9)).toEqual([
+        'auth-k8s',
+        `--proxy=${h.dollar}`,
+        `--token=${h.quote}`,
+        '--join-method=circleci',
+        `--certificate-ttl=${h.newline}`,
+        `--roles=${h.dquote}`,
+        `--out=${h.dash}`,
+        `--kubernetes-cluster=${h.backtick}`,
+        `--kubernetes-labels=${h.quote}`,
+      ]);
+      for (let i = 1; i <= 5; i++) expect(existsSync(`${marker}-${i}`)).toBe(false);
+      expect(existsSync(result.home)).toBe(true);
+      // The values travel in the steps' environment, not in their code.
+      const authStep = result.steps.find((s) => s.name.startsWith('Get a kubeconfig'));
+      expect(authStep?.command).not.toContain(marker);
+      expect(authStep?.env?.TELEPORT_ORB_STR_TOKEN).toBe(h.quote);
+    },
+  );
+
+  it('expands $VARIABLES in parameters with circleci env subst (and only those)', async () => {
+    const steps = [
+      {
+        'teleport/auth': {
+          proxy: '$TELEPORT_PROXY_ADDR',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a CircleCI value, not JS
+          token: '${BOT_TOKEN_NAME}',
+          roles: '$(echo injected)',
+        },
+      },
+    ];
+    const contexts = {
+      'teleport-access': { TELEPORT_PROXY_ADDR: PROXY, BOT_TOKEN_NAME: 'circleci-bot' },
+    };
+    const result = await runSteps(steps, onPath({ contexts }));
+    expectSuccess(result);
+    const [call] = await fakes.calls('teleport-ci');
+    expect(call?.argv.slice(1, 3)).toEqual([`--proxy=${PROXY}`, '--token=circleci-bot']);
+    expect(call?.argv).toContain('--roles=$(echo injected)');
+
+    // An unset variable expands to nothing: the script says which parameter is empty.
+    const unset = await runSteps(steps, onPath());
+    expect(unset.success).toBe(false);
+    const failed = unset.steps.find((s) => s.status === 'failed');
+    expect(failed?.stderr).toContain('teleport orb: proxy is empty');
+  });
+});
+
+describe('results reach later steps through $BASH_ENV', () => {
+  it('deploy_over_ssh: setup, auth_ssh, your steps (which see the exports), cleanup', async () => {
+    const result = await runOrbJob(
+      orb,
+      'deploy_over_ssh',
+      {
+        proxy: PROXY,
+        token: 'circleci-bot',
+        steps: [
+          {
+            run: {
+              name: 'Deploy',
+              command:
+                'echo "config=$TELEPORT_CI_SSH_CONFIG setup=$TELEPORT_CI_VERSION"\nssh -F "$TELEPORT_CI_SSH_CONFIG" deploy@web-1.teleport.example.com ./deploy.sh',
+            },
+          },
+        ],
+      },
+      { ...onPath({ oidc: { token: 'oidc.jwt.here' } }), context: 'teleport-access' },
+    );
+    expectSuccess(result);
+    expect(result.steps.map((s) => [s.origin, s.name, s.status])).toEqual([
+      ['teleport/deploy_over_ssh', 'checkout', 'skipped'],
+      ['teleport/setup', 'Find or install teleport-ci', 'success'],
+      ['teleport/setup', 'Install Teleport (tbot, tsh, tctl)', 'success'],
+      ['teleport/auth_ssh', 'Find or install teleport-ci', 'success'],
+      ['teleport/auth_ssh', 'Get an OpenSSH config for Teleport nodes', 'success'],
+      ['workflow', 'Deploy', 'success'],
+      ['teleport/cleanup', 'Delete Teleport credentials', 'success'],
+    ]);
+    expect(result.steps[5]?.stdout).toBe('config=/tmp/teleport/ssh_config setup=17.4.2\n');
+    const calls = await fakes.calls();
+    expect(calls.map((c) => [c.program, c.argv[0]])).toEqual([
+      ['teleport-ci', 'setup'],
+      ['teleport-ci', 'auth-ssh'],
+      ['ssh', '-F'],
+      ['teleport-ci', 'cleanup'],
+    ]);
+    expect(calls[1]?.argv).toContain('--out=/tmp/teleport');
+    expect(calls[2]?.argv).toEqual([
+      '-F',
+      '/tmp/teleport/ssh_config',
+      'deploy@web-1.teleport.example.com',
+      './deploy.sh',
+    ]);
+  });
+
+  it('deploy_over_ssh: a failing join skips your steps but still cleans up', async () => {
+    const result = await runOrbJob(
+      orb,
+      'deploy_over_ssh',
+      {
+        proxy: PROXY,
+        token: 'circleci-bot',
+        install_tools: false,
+        checkout: false,
+        steps: [{ run: { name: 'Deploy', command: 'echo deploying' } }],
+      },
+      onPath({
+        env: {
+          FAKE_TELEPORT_CI_FAIL: 'auth-ssh',
+          FAKE_TELEPORT_CI_MESSAGE:
+            'auth-ssh: CIRCLE_OIDC_TOKEN is not set: CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+        },
+      }),
+    );
+    expect(result.success).toBe(false);
+    expect(result.steps.map((s) => [s.name, s.status])).toEqual([
+      ['Find or install teleport-ci', 'success'],
+      ['Get an OpenSSH config for Teleport nodes', 'failed'],
+      ['Deploy', 'skipped'],
+      ['Delete Teleport credentials', 'success'],
+    ]);
+    expect(result.steps[1]?.stderr).toContain(
+      'teleport-ci: auth-ssh: CIRCLE_OIDC_TOKEN is not set',
+    );
+  });
+
+  it('the OIDC token reaches teleport-ci only in a job with a context', async () => {
+    const steps = [{ 'teleport/auth_ssh': { proxy: PROXY, token: 'circleci-bot' } }];
+    await runSteps(steps, onPath({ oidc: { token: 'jwt' } }), null);
+    await runSteps(steps, onPath({ oidc: { token: 'jwt' } }), 'teleport-access');
+    const calls = await fakes.calls('teleport-ci');
+    expect(calls.map((c) => c.env.CIRCLE_OIDC_TOKEN)).toEqual([undefined, 'jwt']);
+  });
+});
+
+describe('finding or installing teleport-ci', () => {
+  const bare = (extra: RunOptions = {}): RunOptions => ({
+    root: jobRoot(),
+    inherit: [],
+    circleciCli: false,
+    ...extra,
+    env: { PATH: '/nonexistent', ...fakes.env, ...extra.env },
+  });
+  const setup = [{ 'teleport/setup': { proxy: PROXY } }];
+
+  it('fails clearly when teleport-ci is not on PATH and npm is missing', async () => {
+    const result = await runSteps(setup, bare());
+    expect(result.success).toBe(false);
+    expect(result.steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
+    expect(result.steps[0]?.stderr).toBe(
+      "teleport orb: teleport-ci was not found on PATH, and npm is not available to install it. Use an executor with Node.js 20 or later (such as this orb's default executor), install @teleport-actions/cli in the image, or set TELEPORT_CI_BIN to the path of teleport-ci.\n",
+    );
+  });
+
+  it('fails clearly when TELEPORT_CI_BIN points nowhere', async () => {
+    const result = await runSteps(setup, bare({ env: { TELEPORT_CI_BIN: join(dir, 'nope') } }));
+    expect(result.steps[0]?.stderr).toContain(
+      `TELEPORT_CI_BIN is set to '${join(dir, 'nope')}', which is not an executable file.`,
+    );
+  });
+
+  it('uses TELEPORT_CI_BIN when set', async () => {
+    const result = await runSteps(setup, bare({ env: { TELEPORT_CI_BIN: fakes.teleportCi } }));
+    expectSuccess(result);
+    expect((await fakes.calls('teleport-ci')).length).toBe(1);
+  });
+
+  it('installs @teleport-actions/cli@<cli_version> with npm when it is not on PATH', async () => {
+    const steps = [{ 'teleport/setup': { proxy: PROXY, cli_version: '1.2.3' } }];
+    const result = await runSteps(steps, bare({ pathPrepend: [fakes.npmDir] }));
+    expectSuccess(result);
+    const [npm] = await fakes.calls('npm');
+    const prefix = join(result.home, '.teleport-ci');
+    expect(npm?.argv).toEqual([
+      'install',
+      '--global',
+      '--prefix',
+      prefix,
+      '--no-audit',
+      '--no-fund',
+      '@teleport-actions/cli@1.2.3',
+    ]);
+    const [cli] = await fakes.calls('teleport-ci');
+    expect(cli?.env.TELEPORT_CI_BIN).toBe(join(prefix, 'bin', 'teleport-ci'));
+  });
+
+  it('fails clearly when npm cannot install the CLI', async () => {
+    const result = await runSteps(
+      setup,
+      bare({ pathPrepend: [fakes.npmDir], env: { FAKE_NPM_FAIL: '1' } }),
+    );
+    expect(result.success).toBe(false);
+    expect(result.steps[0]?.output).toContain('npm ERR! 404');
+    expect(result.steps[0]?.stderr).toContain(
+      'teleport orb: npm could not install @teleport-actions/cli@1',
+    );
+  });
+});
+
+describe('CircleCI-style errors for wrong arguments', () => {
+  const compile = async (job: string, args: Record<string, unknown>) => {
+    try {
+      await runOrbJob(orb, job, args, onPath());
+    } catch (err) {
+      if (err instanceof CircleConfigError) return err.message;
+      throw err;
+    }
+    return 'no error';
+  };
+  const steps = [{ run: { name: 'x', command: 'true' } }];
+
+  it('unexpected, missing, wrongly typed and non-enum arguments', async () => {
+    expect(await compile('deploy_over_ssh', { proxy: PROXY, token: 't', steps, host: 'x' })).toBe(
+      "Error calling job: 'teleport/deploy_over_ssh'\nUnexpected argument(s): host",
+    );
+    expect(await compile('deploy_over_ssh', { proxy: PROXY })).toBe(
+      "Error calling job: 'teleport/deploy_over_ssh'\nMissing required argument(s): token, steps",
+    );
+    expect(
+      await compile('deploy_over_ssh', { proxy: PROXY, token: 't', steps, install_tools: 'no' }),
+    ).toMatch(/Type error for argument install_tools: expected type: boolean, actual value: "no"/);
+    const enumError = await runSteps(
+      [{ 'teleport/auth': { proxy: PROXY, token: 't', join_method: 'github' } }],
+      onPath(),
+    ).catch((e: Error) => e.message);
+    expect(enumError).toBe(
+      'Error calling workflow: \'adhoc\'\nError calling job: \'job\'\nError calling command: \'teleport/auth\'\nType error for argument join_method: expected type: enum ("circleci" "token"), actual value: "github" (type string)',
+    );
+  });
+});
+
+describe('usage examples', () => {
+  const contexts = { 'teleport-access': { TELEPORT_PROXY_ADDR: PROXY } };
+
+  it.each(Object.keys(orb.examples ?? {}))('%s runs with the fake CLI and tools', async (name) => {
+    const result = await runExample(orb, name, onPath({ contexts, oidc: { token: 'jwt' } }));
+    expectSuccess(result);
+    const programs = (await fakes.calls()).map((c) => c.program);
+    expect(programs[0]).toBe('teleport-ci');
+    expect(programs.length).toBeGreaterThan(1);
+  });
+});
+
+describe('with the real teleport-ci (packages/cli/dist)', () => {
+  const cliBundle = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
+
+  it('takes every flag the orb passes, explains a missing context, and cleans up', async () => {
+    const bin = await writeExecutable(
+      join(dir, 'real-cli'),
+      'teleport-ci',
+      `#!/bin/bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliBundle)} "$@"\n`,
+    );
+    // The CLI checks tbot's version before the OIDC token: a tbot that only says its version.
+    const tbotDir = join(dir, 'tbot-bin');
+    await writeExecutable(
+      tbotDir,
+      'tbot',
+      '#!/bin/bash\necho "Teleport v17.4.2 git:v17.4.2-0-g0 go1.22.5"\n',
+    );
+    const result = await runSteps(
+      [
+        {
+          'teleport/auth_k8s': {
+            proxy: PROXY,
+            token: 'circleci-bot',
+            certificate_ttl: '30m',
+            roles: 'deployer',
+            out: join(dir, 'creds'),
+            kubernetes_cluster: 'production',
+          },
+        },
+        'teleport/cleanup',
+      ],
+      { root: jobRoot(), pathPrepend: [tbotDir], env: { TELEPORT_CI_BIN: bin } },
+      null, // no context: CircleCI issues no OIDC token
+    );
+    expect(result.steps.map((s) => [s.name, s.status])).toEqual([
+      ['Find or install teleport-ci', 'success'],
+      ['Get a kubeconfig for Kubernetes through Teleport', 'failed'],
+      ['Delete Teleport credentials', 'success'],
+    ]);
+    expect(result.steps[1]?.stderr).toContain(
+      'teleport-ci: auth-k8s: CIRCLE_OIDC_TOKEN is not set: CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+    );
+  });
+});
