@@ -105,6 +105,10 @@ describe('teleport-ci help and usage errors', () => {
       /^teleport-ci: setup: --proxy: is required with 'version: auto'/,
     ],
     [['auth', '--proxy', 'teleport.example.test:443'], /^teleport-ci: auth: --token: is required/],
+    [
+      ['setup', '--version', 'auto', '--proxy', 'localhost:1'],
+      /^teleport-ci: setup: Could not reach proxy localhost:1: connection refused; check --proxy and/,
+    ],
   ])('%j fails in one line', async (args, message) => {
     const run = await cli(args, await jobEnv('gitlab'));
     expect(run.code).toBe(1);
@@ -115,6 +119,17 @@ describe('teleport-ci help and usage errors', () => {
 });
 
 describe('teleport-ci setup', () => {
+  it('names flags, not inputs, when the proxy is unreachable (after its retries)', async () => {
+    const run = await cli(
+      ['setup', '--version', 'auto', '--proxy', 'localhost:1'],
+      await jobEnv('gitlab'),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/retrying \(attempt 2\)/);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      'teleport-ci: setup: Could not reach proxy localhost:1: connection refused; check --proxy and that the runner can reach it',
+    );
+  });
   it('installs verified tools, and --print-env puts them on PATH for eval', async () => {
     const env = await jobEnv('gitlab');
     const script = `set -e

@@ -44,9 +44,13 @@ export interface CliStreams {
   stderr: CliIo;
 }
 
-/** Core speaks of inputs; on the command line they are flags. */
-function asFlags(message: string): string {
-  return message.replace(/Input '([\w-]+)'/g, '--$1').replace(/\binput '([\w-]+)'/g, '--$1');
+/** Core speaks of inputs (`Input 'proxy'`, `check 'proxy'`); on the command line they are flags. */
+function asFlags(message: string, command: string): string {
+  const spec = COMMANDS[command];
+  const flags = new Set([...Object.keys(spec?.flags ?? {}), ...Object.keys(spec?.switches ?? {})]);
+  return message
+    .replace(/Input '([\w-]+)'/g, '--$1')
+    .replace(/'([\w-]+)'/g, (quoted, name: string) => (flags.has(name) ? `--${name}` : quoted));
 }
 
 function parse(command: string, args: string[]) {
@@ -86,7 +90,7 @@ export async function runCommand(
   const ci = detectCi(env);
   const fail = (message: string) => {
     const red = io.stderr.color ? (t: string) => `\x1b[31m${t}\x1b[0m` : (t: string) => t;
-    io.stderr.write(`${red('teleport-ci:')} ${command}: ${asFlags(message)}\n`);
+    io.stderr.write(`${red('teleport-ci:')} ${command}: ${asFlags(message, command)}\n`);
     return 1;
   };
   let values: ReturnType<typeof parse>;

@@ -1,0 +1,310 @@
+// withTeleport: short-lived Teleport credentials for one block of a Jenkins Pipeline.
+//
+//   withTeleport(proxy: 'teleport.example.com:443', token: 'jenkins-bot',
+//                joinMethod: 'bound_keypair', kind: 'auth-ssh') {
+//     sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ci@node.teleport.example.com uptime'
+//   }
+//
+// Thin on purpose: the teleport-ci CLI does the work (install tbot, join, write credentials,
+// start tunnels). This step only
+//   1. makes a private folder for this block under the build's temp dir,
+//   2. runs `teleport-ci setup` and `teleport-ci <kind>` there with `--print-env`,
+//   3. runs the body inside withEnv() with the variables the CLI printed, so they exist only
+//      inside the block,
+//   4. in `finally`, runs `teleport-ci cleanup` (stops tunnels) and deletes the folder, even
+//      when the body fails.
+// Every value reaches the shell single-quoted (quote()), never interpolated.
+
+/** Options and the CLI flag each one becomes (on `teleport-ci <kind>`). */
+@NonCPS
+Map<String, String> kindFlags() {
+  return [
+    proxy            : 'proxy',
+    token            : 'token',
+    joinMethod       : 'join-method',
+    roles            : 'roles',
+    certificateTtl   : 'certificate-ttl',
+    caPins           : 'ca-pins',
+    kubernetesCluster: 'kubernetes-cluster',
+    kubernetesLabels : 'kubernetes-labels',
+    app              : 'app',
+    service          : 'service',
+    database         : 'database',
+    username         : 'username',
+    listen           : 'listen',
+    timeoutMs        : 'timeout-ms',
+    diagPort         : 'diag-port',
+  ]
+}
+
+/** Options this step reads itself. */
+@NonCPS
+List<String> ownOptions() {
+  return ['kind', 'version', 'cdnBaseUrl', 'cli', 'registrationSecretCredentialsId', 'debug']
+}
+
+@NonCPS
+List<String> kinds() {
+  return ['auth', 'auth-ssh', 'auth-k8s', 'auth-app', 'database-tunnel', 'application-tunnel']
+}
+
+/** The first problem with the options, or null. */
+@NonCPS
+String checkOptions(Map opts) {
+  List<String> known = new ArrayList<String>(kindFlags().keySet())
+  known.addAll(ownOptions())
+  for (Object key : opts.keySet()) {
+    if (!known.contains(String.valueOf(key))) {
+      return "withTeleport: unknown option '${key}'; known: ${known.join(', ')}".toString()
+    }
+  }
+  String kind = opts.kind == null ? 'auth' : String.valueOf(opts.kind)
+  if (!kinds().contains(kind)) {
+    return "withTeleport: kind '${kind}' is not one of ${kinds().join(', ')}".toString()
+  }
+  return null
+}
+
+/** POSIX single quotes: the shell sees exactly `value`, whatever it holds. */
+@NonCPS
+String quote(Object value) {
+  return "'" + String.valueOf(value).replace("'", "'\\''") + "'"
+}
+
+/** One shell command line from words, each word quoted. */
+@NonCPS
+String shellCommand(List words) {
+  List<String> quoted = []
+  for (Object w : words) quoted.add(quote(w))
+  return quoted.join(' ')
+}
+
+/** `cli:` as words: 'teleport-ci', '/opt/teleport-ci.cjs', 'npx -y @teleport-actions/cli', or a list. */
+@NonCPS
+List<String> cliWords(Object cli) {
+  if (cli == null || String.valueOf(cli).trim().isEmpty()) return ['teleport-ci']
+  if (cli instanceof List) return cli.collect { String.valueOf(it) }
+  return String.valueOf(cli).trim().split(/\s+/) as List<String>
+}
+
+/** A list option as the CLI reads it: 'a,b', or a Groovy list/map. */
+@NonCPS
+String listValue(Object value) {
+  if (value instanceof Map) return value.collect { k, v -> "${k}=${v}" }.join(',')
+  if (value instanceof Collection) return value.collect { String.valueOf(it) }.join(',')
+  return String.valueOf(value)
+}
+
+/** Arguments of `teleport-ci <kind>` (as `--flag=value`, so no value is taken for a flag). */
+@NonCPS
+List<String> kindArgs(String kind, Map opts, String folder) {
+  List<String> args = [kind]
+  kindFlags().each { option, flag ->
+    Object value = opts[option]
+    if (value != null && listValue(value) != '') args.add("--${flag}=${listValue(value)}".toString())
+  }
+  args.add("--out=${folder}/out".toString())
+  args.add("--state-file=${folder}/state.json".toString())
+  args.add('--print-env')
+  if (opts.debug in [true, 'true']) args.add('--debug')
+  return args
+}
+
+@NonCPS
+List<String> setupArgs(String version, Map opts) {
+  List<String> args = ['setup', "--version=${version}".toString()]
+  if (opts.proxy) args.add("--proxy=${opts.proxy}".toString())
+  if (opts.cdnBaseUrl) args.add("--cdn-base-url=${opts.cdnBaseUrl}".toString())
+  args.add('--print-env')
+  if (opts.debug in [true, 'true']) args.add('--debug')
+  return args
+}
+
+/**
+ * A script that runs `command` with its stdout captured by `sh(returnStdout: true)` and its
+ * stderr both shown live in the build log and kept in `errFile` (POSIX sh has no `2> >(tee)`),
+ * exiting with the command's status. The `||` keeps `sh -e` from stopping before the status
+ * is saved.
+ */
+@NonCPS
+String captureStderr(String command, String errFile, String rcFile) {
+  String err = quote(errFile)
+  String rc = quote(rcFile)
+  return [
+    "echo 0 > ${rc}",
+    "{ { ${command} || echo \$? > ${rc}; } 2>&1 1>&3 3>&- | tee ${err} 1>&2 3>&-; } 3>&1",
+    "exit \"\$(cat ${rc})\"",
+  ].join('\n')
+}
+
+/** The CLI's own reason for failing, from its stderr: its `teleport-ci: ...` line. */
+@NonCPS
+String cliFailure(String stderr, String shMessage, List<String> cli) {
+  List<String> lines = []
+  for (String l : (stderr ?: '').split('\n')) {
+    String plain = l.replaceAll(/\u001B\[[0-9;]*m/, '').trim()
+    if (plain) lines.add(plain)
+  }
+  String own = lines.reverse().find { it.startsWith('teleport-ci:') }
+  if (own) return "withTeleport: ${own}".toString()
+  if ((shMessage ?: '').contains('exit code 127')) {
+    return ("withTeleport: '${cli.join(' ')}' was not found on this agent: install Node.js and " +
+      "the CLI, or set cli: 'npx -y @teleport-actions/cli' or cli: 'node /path/to/teleport-ci.cjs'").toString()
+  }
+  String last = lines ? lines[-1] : (shMessage ?: 'failed')
+  return "withTeleport: ${cli.join(' ')}: ${last}".toString()
+}
+
+/**
+ * Parses the CLI's `--print-env` output into withEnv() entries. Values are single-quoted, a
+ * quote inside written as '\'' and line breaks kept; PATH additions come as
+ * `export PATH='dir':"$PATH"` and become Jenkins' `PATH+NAME=dir` (prepend).
+ */
+@NonCPS
+List<String> parseExports(String text) {
+  List<String> result = []
+  String s = text ?: ''
+  int i = 0
+  int n = s.length()
+  while (true) {
+    while (i < n && Character.isWhitespace(s.charAt(i))) i++
+    if (i >= n) break
+    if (!s.startsWith('export ', i)) throw new IllegalArgumentException(unexpected(s, i))
+    i += 'export '.length()
+    int nameStart = i
+    while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' as char)) i++
+    String name = s.substring(nameStart, i)
+    if (!(name ==~ /[A-Za-z_][A-Za-z0-9_]*/) || i >= n || s.charAt(i) != '=' as char) {
+      throw new IllegalArgumentException(unexpected(s, nameStart))
+    }
+    i++
+    StringBuilder value = new StringBuilder()
+    boolean appendsPath = false
+    while (i < n && !Character.isWhitespace(s.charAt(i))) {
+      char c = s.charAt(i)
+      if (c == '\'' as char) {
+        int end = s.indexOf("'", i + 1)
+        if (end < 0) throw new IllegalArgumentException("unterminated quote after ${name}=")
+        value.append(s, i + 1, end)
+        i = end + 1
+      } else if (c == '\\' as char && i + 1 < n) {
+        value.append(s.charAt(i + 1))
+        i += 2
+      } else if (name == 'PATH' && s.startsWith(':"$PATH"', i)) {
+        appendsPath = true
+        i += ':"$PATH"'.length()
+      } else {
+        throw new IllegalArgumentException(unexpected(s, i))
+      }
+    }
+    if (appendsPath) {
+      result.add("PATH+TELEPORT_CI=${value}".toString())
+    } else {
+      result.add("${name}=${value}".toString())
+    }
+  }
+  return result
+}
+
+@NonCPS
+String unexpected(String s, int at) {
+  String rest = s.substring(at)
+  int eol = rest.indexOf('\n')
+  return "unexpected output from teleport-ci: ${eol < 0 ? rest : rest.substring(0, eol)}".toString()
+}
+
+/** Runs the CLI with `args`; returns the withEnv() entries it printed, or fails the build with its reason. */
+List<String> runCli(List<String> cli, List<String> args, String folder, List<String> cliEnv) {
+  String errFile = "${folder}/cli-stderr.log"
+  String script = captureStderr(shellCommand(cli + args), errFile, "${folder}/cli-status")
+  String out
+  String failure = null
+  try {
+    out = withEnv(cliEnv) {
+      sh(script: script, returnStdout: true, label: "teleport-ci ${args[0]}")
+    }
+  } catch (hudson.AbortException e) {
+    String stderr = ''
+    try {
+      stderr = readFile(errFile)
+    } catch (IOException ignored) {
+      // no stderr file: the shell failed before the CLI ran
+    }
+    failure = cliFailure(stderr, e.message, cli)
+  }
+  if (failure) error(failure)
+  try {
+    return parseExports(out)
+  } catch (IllegalArgumentException e) {
+    error("withTeleport: ${e.message}")
+  }
+}
+
+def call(Map opts = [:], Closure body) {
+  Map o = opts == null ? [:] : opts
+  String problem = checkOptions(o)
+  if (problem) error(problem)
+  String kind = o.kind == null ? 'auth' : String.valueOf(o.kind)
+  List<String> cli = cliWords(o.cli)
+  // version: 'auto' (ask the proxy), a version, or 'none'/false: use the tbot already on PATH.
+  String version = o.containsKey('version') ? String.valueOf(o.version ?: 'none') : 'auto'
+
+  // A private folder per block (parallel branches each get their own) under the build's temp.
+  String base = env.WORKSPACE_TMP ?: pwd(tmp: true)
+  String folder = sh(
+    script: "umask 077 && mkdir -p ${quote(base)} && d=\$(mktemp -d ${quote(base + '/teleport-ci.XXXXXXXX')}) && mkdir \"\$d/tmp\" && printf '%s\\n' \"\$d\"",
+    returnStdout: true,
+    label: 'withTeleport: make a private folder',
+  ).trim()
+  // The CLI's own scratch files (tbot.yaml, tbot's log) stay in the folder too.
+  List<String> cliEnv = ["TMPDIR=${folder}/tmp".toString()]
+  boolean bodyDone = false
+  try {
+    List<String> vars = []
+    if (version != 'none') vars.addAll(runCli(cli, setupArgs(version, o), folder, cliEnv))
+
+    // Tunnels leave tbot running after the CLI exits: keep Jenkins from killing it when the
+    // sh step ends (JENKINS_NODE_COOKIE); cleanup stops it at the end of the block.
+    List<String> joinEnv = new ArrayList<String>(cliEnv)
+    if (kind.endsWith('-tunnel')) joinEnv.add('JENKINS_NODE_COOKIE=dontKillMe')
+    List<String> joined = withEnv(vars) {
+      if (o.registrationSecretCredentialsId) {
+        return withCredentials([string(credentialsId: String.valueOf(o.registrationSecretCredentialsId),
+                                       variable: 'TBOT_REGISTRATION_SECRET')]) {
+          return runCli(cli, kindArgs(kind, o, folder), folder, joinEnv)
+        }
+      }
+      return runCli(cli, kindArgs(kind, o, folder), folder, joinEnv)
+    }
+    vars.addAll(joined)
+
+    def result = withEnv(vars) {
+      body()
+    }
+    bodyDone = true
+    return result
+  } finally {
+    String cleanupFailure = null
+    try {
+      withEnv(cliEnv) {
+        sh(script: shellCommand(cli + ['cleanup', "--state-file=${folder}/state.json".toString()]),
+           label: 'teleport-ci cleanup')
+      }
+    } catch (hudson.AbortException e) {
+      cleanupFailure = e.message
+    }
+    dir(folder) {
+      deleteDir()
+    }
+    if (cleanupFailure) {
+      String message = "withTeleport: teleport-ci cleanup failed (${cleanupFailure}); the credentials folder was deleted"
+      // The body's own failure matters more; otherwise a tunnel may still run: fail the build.
+      if (bodyDone) error(message)
+      echo(message)
+    }
+  }
+}
+
+def call(Map opts = [:]) {
+  error("withTeleport: needs a block: withTeleport(proxy: ..., token: ...) { sh '...' }")
+}
