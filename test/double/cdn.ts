@@ -18,7 +18,9 @@ import type { TestCa } from './tls';
 export type { Fault } from './faults';
 
 /** Versions the double publishes unless told otherwise. */
-export const DEFAULT_VERSIONS = ['16.5.4', '17.2.8', '17.4.2', '18.6.4'];
+// 17.1.0: a 17.x before allow_reissue (17.2.8), kubernetes/v2 (17.2.0) and credential_ttl
+// (17.3.0), for the stand-in tbot's version matrix (standin/README.md).
+export const DEFAULT_VERSIONS = ['16.5.4', '17.1.0', '17.2.8', '17.4.2', '18.6.4'];
 
 export interface CdnOptions {
   ca: TestCa;

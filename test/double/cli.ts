@@ -12,7 +12,7 @@ import { startDouble } from './index';
 
 const USAGE = `usage: tsx test/double/cli.ts [options]
   --size small|bench    tarball size (default small; bench is ~180 MiB, built once and cached)
-  --versions A,B,...    versions the CDN publishes (default 16.5.4,17.2.8,17.4.2,18.6.4)
+  --versions A,B,...    versions the CDN publishes (default 16.5.4,17.1.0,17.2.8,17.4.2,18.6.4)
   --dir PATH            where to write the CA (default: a new temporary directory)
   --cache-dir PATH      tarball cache (default <repo>/.tmp/double-cache)
   --prebuild NAME       build this artifact before reporting ready (repeatable)

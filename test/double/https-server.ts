@@ -4,9 +4,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TestCa } from './tls';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** An HTTP Upgrade request (`Connection: Upgrade`): the handler owns the raw socket. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+export interface ListenOptions {
+  /**
+   * CAs whose client certificates the server asks for (mutual TLS). Clients without one are
+   * still served (`rejectUnauthorized: false`); handlers check `socket.authorized` themselves.
+   */
+  clientCaPems?: string[];
+  onUpgrade?: UpgradeHandler;
+}
 
 export interface Listening {
   port: number;
@@ -18,7 +30,11 @@ export interface Listening {
  * 127.0.0.1 and ::1. It also listens on [::1] at the same port when it can, because
  * `localhost` resolves to ::1 first on many machines (GitHub's runners among them).
  */
-export async function listenHttps(ca: TestCa, handler: Handler): Promise<Listening> {
+export async function listenHttps(
+  ca: TestCa,
+  handler: Handler,
+  opts: ListenOptions = {},
+): Promise<Listening> {
   const cert = await ca.issueServerCert();
   const wrapped = (req: IncomingMessage, res: ServerResponse) => {
     Promise.resolve(handler(req, res)).catch((err: unknown) => {
@@ -31,7 +47,16 @@ export async function listenHttps(ca: TestCa, handler: Handler): Promise<Listeni
       }
     });
   };
-  const make = () => createServer({ cert: cert.certPem, key: cert.keyPem }, wrapped);
+  const mtls =
+    opts.clientCaPems && opts.clientCaPems.length > 0
+      ? { requestCert: true, rejectUnauthorized: false, ca: opts.clientCaPems }
+      : {};
+  const make = () => {
+    const server = createServer({ cert: cert.certPem, key: cert.keyPem, ...mtls }, wrapped);
+    const onUpgrade = opts.onUpgrade;
+    if (onUpgrade) server.on('upgrade', (req, socket, head) => onUpgrade(req, socket, head));
+    return server;
+  };
   const servers: Server[] = [];
   const v4 = make();
   await listen(v4, 0, '127.0.0.1');

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TarballSize } from './artifact';
+import { type AuthDouble, type AuthDoubleOptions, startAuthDouble } from './auth';
 import { type CdnServer, startCdn } from './cdn';
-import { type ProxyOptions, type ProxyServer, startProxy } from './proxy';
+import { DEFAULT_CLUSTER_NAME, type ProxyOptions, type ProxyServer, startProxy } from './proxy';
 import { createTestCa, type TestCa } from './tls';
 
 export * from './artifact';
+export type { AuthDouble, AuthDoubleOptions } from './auth';
 export type { CdnOptions, CdnRequest, CdnServer, Fault } from './cdn';
 export { DEFAULT_VERSIONS, startCdn } from './cdn';
 export type { ProxyContext, ProxyHandler, ProxyOptions, ProxyServer } from './proxy';
@@ -27,6 +29,12 @@ export interface DoubleOptions {
   versions?: string[];
   /** Options of the main proxy (the CA is the double's). */
   proxy?: Partial<Omit<ProxyOptions, 'ca'>>;
+  /**
+   * Opt-in: the auth service behind the main proxy (joins, certificates, tunnels), the
+   * GitHub/GitLab/CircleCI issuers it trusts, the GitHub runner token endpoint and a real sshd
+   * as node `node-1` (auth/README.md). Off by default: the CDN and web API stay cheap.
+   */
+  auth?: boolean | AuthDoubleOptions;
 }
 
 export interface Double {
@@ -34,6 +42,10 @@ export interface Double {
   ca: TestCa;
   cdn: CdnServer;
   proxy: ProxyServer;
+  /** The auth double (only with `auth`). */
+  auth?: AuthDouble;
+  /** The GitHub runner's ID token endpoint (only with `auth`; same as `auth.github`). */
+  github?: AuthDouble['github'];
   /** NODE_EXTRA_CA_CERTS and TELEPORT_CDN_BASE_URL (facts §6.1) for the code under test. */
   env: Record<string, string>;
   /** An extra proxy (old, Enterprise, FIPS...) sharing the CA; close() closes it too. */
@@ -67,12 +79,29 @@ export async function startDouble(opts: DoubleOptions = {}): Promise<Double> {
       closers.push(() => proxy.close());
       return proxy;
     };
-    const proxy = await extraProxy(opts.proxy);
+    let proxy: ProxyServer;
+    let auth: AuthDouble | undefined;
+    if (opts.auth) {
+      const started = await startAuthDouble({
+        dir,
+        ca,
+        clusterName: opts.proxy?.clusterName ?? DEFAULT_CLUSTER_NAME,
+        edition: opts.proxy?.edition ?? (opts.proxy?.fips ? 'ent' : 'oss'),
+        startProxy: (clientCaPems) => extraProxy({ ...opts.proxy, clientCaPems }),
+        opts: opts.auth === true ? {} : opts.auth,
+      });
+      proxy = started.proxy;
+      auth = started.auth;
+      closers.push(() => started.auth.close());
+    } else {
+      proxy = await extraProxy(opts.proxy);
+    }
     return {
       dir,
       ca,
       cdn,
       proxy,
+      ...(auth ? { auth, github: auth.github } : {}),
       env: { NODE_EXTRA_CA_CERTS: ca.certPath, TELEPORT_CDN_BASE_URL: cdn.baseUrl },
       startProxy: extraProxy,
       close,

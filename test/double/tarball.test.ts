@@ -137,8 +137,9 @@ describe('stand-in binaries (facts §1.4, §1.6)', () => {
 
   it('fails anything else with ERROR: on stderr and exit 1', async () => {
     const dir = await extract((await buildTarball(spec(), cache)).path);
-    for (const args of [['start', '-c', 'tbot.yaml'], []]) {
-      const r = await run(path.join(dir, 'teleport', 'tbot'), args);
+    // (tbot is the full stand-in, tested in standin/; the others only know `version`.)
+    for (const args of [['login', '--proxy', 'x'], []]) {
+      const r = await run(path.join(dir, 'teleport', 'tsh'), args);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^ERROR: .*not implemented yet by this Teleport double stand-in/);

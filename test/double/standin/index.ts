@@ -1,15 +1,27 @@
-// One switch point for what each stand-in binary does. Later tasks swap in richer programs
-// here (e.g. a full fake `tbot`); buildTarball only ever calls standinProgram().
-import type { ArtifactSpec } from '../artifact';
+// One switch point for what each stand-in binary does: `tbot` is the full stand-in (./tbot,
+// bundled by ./tbot-bundle), every other binary only answers `version`.
+import { type ArtifactSpec, versionLine } from '../artifact';
+import { TBOT_BUNDLE } from './tbot-bundle';
 import { versionProgram } from './version-program';
 
 export { PADDING_CLOSE, POLYGLOT_HEADER, standinHead } from './polyglot';
 
+/** The stand-in tbot for one release: the bundle plus a call with the baked-in version. */
+export function tbotProgram(spec: ArtifactSpec): string {
+  const build = { version: spec.version, edition: spec.edition, versionLine: versionLine(spec) };
+  return `// Teleport double stand-in for \`tbot\` ${spec.version} (${spec.edition}).
+// See test/double/standin/README.md in teleport-ci-actions. Source: test/double/standin/tbot/.
+${TBOT_BUNDLE}
+__tbotStandin.main(${JSON.stringify(build)});
+`;
+}
+
 /**
- * The JavaScript (CommonJS, no `#!` header) of the stand-in for `binaryName`. The tarball
- * builder prepends the sh/JS polyglot header and appends size padding in a block comment.
- * For now every binary is the version-only program.
+ * The JavaScript (CommonJS- and ESM-compatible, no `#!` header) of the stand-in for
+ * `binaryName`. The tarball builder prepends the sh/JS polyglot header and appends size
+ * padding in a block comment.
  */
 export function standinProgram(binaryName: string, spec: ArtifactSpec): string {
+  if (binaryName === 'tbot') return tbotProgram(spec);
   return versionProgram(binaryName, spec);
 }

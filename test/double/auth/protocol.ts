@@ -1,0 +1,104 @@
+// The wire protocol between the stand-in tbot and the auth double, carried by the proxy double's
+// HTTPS port (real tbot speaks gRPC through the proxy, which the double does not emulate).
+// Shared by both sides: the stand-in's bundle imports this file (types and constants only).
+// See README.md "Protocol".
+
+/** Join (no client certificate): exchange a CI ID token for the bot identity. */
+export const JOIN_PATH = '/v1/double/join';
+/** Per-output certificates (mutual TLS with the bot identity). */
+export const CERTS_PATH = '/v1/double/certs';
+/** Tunnels (mutual TLS, HTTP Upgrade): SSH to a node, TCP to an app or a database. */
+export const TUNNEL_PATH = '/v1/double/tunnel';
+/** The `Upgrade` token of tunnel requests. */
+export const TUNNEL_UPGRADE = 'teleport-double-tunnel';
+
+export interface JoinRequest {
+  /** The token resource name (onboarding.token). */
+  token: string;
+  /** The join method tbot is configured with (onboarding.join_method). */
+  join_method: string;
+  /** The platform ID token (github, gitlab, circleci). */
+  id_token?: string;
+  /** `ecdsa-sha2-nistp256 AAAA...`: what the SSH certificate certifies. */
+  ssh_public_key: string;
+  /** SPKI PEM of the same key: what the X.509 certificate certifies. */
+  tls_public_key: string;
+  /** Requested bot certificate lifetime; the auth caps it (MaxRenewableCertTTL, 24 h). */
+  ttl_seconds: number;
+  /** The stand-in's version, for the auth's records. */
+  tbot_version?: string;
+}
+
+export interface CertAuthorities {
+  cluster_name: string;
+  /** PEM of each TLS CA (facts §3: teleport-user-ca.crt etc.). */
+  tls_user: string;
+  tls_host: string;
+  tls_db: string;
+  /** `<type> <base64>` public keys of the SSH CAs. */
+  ssh_user: string[];
+  ssh_host: string[];
+}
+
+export interface IssuedIdentity {
+  /** key-cert.pub line. */
+  ssh_cert: string;
+  /** tlscert PEM. */
+  tls_cert: string;
+  /** ISO time the certificates expire. */
+  expires: string;
+  roles: string[];
+  logins: string[];
+}
+
+export interface JoinResponse {
+  bot_name: string;
+  /** `bot-<name>`. */
+  username: string;
+  /** Delegated joins (github, gitlab, circleci) are not renewable: tbot joins again. */
+  renewable: boolean;
+  identity: IssuedIdentity;
+  cas: CertAuthorities;
+}
+
+export type Route =
+  | { kind: 'kube'; name: string }
+  | { kind: 'app'; name: string }
+  | { kind: 'db'; name: string; username?: string; database?: string };
+
+export interface CertsRequest {
+  ssh_public_key: string;
+  tls_public_key: string;
+  ttl_seconds: number;
+  /** Role subset; empty or absent: every role of the bot. */
+  roles?: string[];
+  route?: Route;
+  /** identity output `allow_reissue`. */
+  reissuable?: boolean;
+  /** Service or output name, for the auth's records. */
+  purpose?: string;
+}
+
+export interface CertsResponse {
+  identity: IssuedIdentity;
+  cas: CertAuthorities;
+  kube?: {
+    name: string;
+    api_url: string;
+    ca_pem: string;
+    /** kubeconfig `tls-server-name`; null: none. */
+    tls_server_name: string | null;
+    groups: string[];
+  };
+  app?: { name: string; uri: string; public_addr: string };
+  db?: { name: string; protocol: string; uri: string; username?: string; database?: string };
+}
+
+/** Tunnel query parameters: `target=ssh&host=node-1.<cluster>&port=3022&login=<%r>`,
+ * `target=app&name=<app>`, `target=db&name=<service>`. */
+export type TunnelTarget = 'ssh' | 'app' | 'db';
+
+/** Every error answer: Teleport's web API error shape. */
+export interface ErrorBody {
+  error: { message: string };
+}

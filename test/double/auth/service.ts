@@ -1,0 +1,553 @@
+// The auth service double: cluster CAs, resources, the checks Teleport makes on a bot join
+// (facts §4.2) and on certificate requests, and certificate issuance. Transport (the proxy
+// routes and tunnels) lives in routes.ts; this file is pure logic plus signing.
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { JSONWebKeySet } from 'jose';
+import { createSshCa, type SshCa } from '../ssh/ca';
+import { checkCircleciRules, checkGithubRules, checkGitlabRules } from './allow-rules';
+import type {
+  CertAuthorities,
+  CertsRequest,
+  CertsResponse,
+  IssuedIdentity,
+  JoinRequest,
+  JoinResponse,
+} from './protocol';
+import {
+  type App,
+  allowedBy,
+  type Bot,
+  type Database,
+  type KubeCluster,
+  type Role,
+  type SshNode,
+  TeleportError,
+  type TokenResource,
+  validateRole,
+  validateToken,
+} from './resources';
+import { type Claims, verifyOidc, verifyStaticJwks } from './verify-jwt';
+import { createX509Ca, type X509Ca } from './x509';
+
+/** MaxRenewableCertTTL (facts §2.3): bot certificates never live longer than 24 h. */
+export const MAX_CERT_TTL_SECONDS = 24 * 3600;
+/** DefaultCertificateTTL when a request asks for nothing (facts §2.2). */
+export const DEFAULT_CERT_TTL_SECONDS = 3600;
+/** The audience tbot asks GitHub for and Teleport's GitHub validator expects (facts §4.2). */
+export const GITHUB_AUDIENCE = 'teleport.cluster.local';
+export const GITHUB_DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
+/** lib/tlsca subject attributes: the kube cluster and the Teleport cluster of a route. */
+export const KUBE_CLUSTER_OID = '1.3.9999.1.3';
+export const TELEPORT_CLUSTER_OID = '1.3.9999.1.7';
+/** Teleport puts this principal in every user certificate (also keeps `-n` non-empty). */
+export const INTERNAL_PRINCIPAL = '-teleport-internal-join';
+
+export interface TrustedIssuer {
+  /** The `iss` value, e.g. https://token.actions.githubusercontent.com. */
+  issuerUrl: string;
+  /** The issuer's keys (what Teleport fetches through OIDC discovery). */
+  jwks(): JSONWebKeySet | Promise<JSONWebKeySet>;
+}
+
+export interface AuthOptions {
+  /** Where the SSH CA keys live (created if missing). */
+  dir: string;
+  clusterName: string;
+  /** `oss` (default) or `ent`: GHES joins need Enterprise, like the real server. */
+  edition?: 'oss' | 'ent' | 'community';
+}
+
+/** What a certificate the auth issued stands for (looked up by serial on mutual TLS). */
+export interface IssuedRecord {
+  serial: string;
+  kind: 'bot' | 'output';
+  bot: string;
+  username: string;
+  roles: string[];
+  logins: string[];
+  route?: CertsRequest['route'];
+  reissuable: boolean;
+  expires: Date;
+  purpose?: string;
+  /** Kubernetes groups in O (kube route only). */
+  kubeGroups?: string[];
+}
+
+export interface JoinRecord {
+  time: Date;
+  token: string;
+  joinMethod: string;
+  ok: boolean;
+  bot?: string;
+  error?: string;
+  claims?: Claims;
+}
+
+export interface AuthService {
+  clusterName: string;
+  tls: { user: X509Ca; host: X509Ca; db: X509Ca };
+  ssh: { user: SshCa; host: SshCa };
+  /** Trust an OIDC issuer (by its `iss`), as if Teleport could reach its discovery document. */
+  trustIssuer(issuer: TrustedIssuer): void;
+  /** A `kind: token` resource (YAML or object), validated with Teleport's messages. */
+  addToken(resource: string | object): TokenResource;
+  removeToken(name: string): void;
+  addBot(bot: Bot): Bot;
+  addRole(role: string | Role): Role;
+  addNode(node: SshNode): SshNode;
+  addKubeCluster(cluster: KubeCluster): KubeCluster;
+  addApp(app: App): App;
+  addDatabase(db: Database): Database;
+  /** Every join attempt, in order, with the denial message when refused. */
+  joins: JoinRecord[];
+  /** Every certificate issued, in order. */
+  issued: IssuedRecord[];
+  cas(): CertAuthorities;
+  join(req: JoinRequest): Promise<JoinResponse>;
+  /** `caller` is the record of the client certificate presented on mutual TLS. */
+  certs(caller: IssuedRecord, req: CertsRequest): Promise<CertsResponse>;
+  /** The record of a certificate this auth issued (undefined: not ours). */
+  lookup(serial: string): IssuedRecord | undefined;
+  findNode(host: string): SshNode | undefined;
+  role(name: string): Role | undefined;
+  app(name: string): App | undefined;
+  database(name: string): Database | undefined;
+  kubeCluster(name: string): KubeCluster | undefined;
+  /** Signs an sshd host key with the SSH host CA for the node names (principals). */
+  signHostKey(publicKey: string, principals: string[], validSeconds?: number): Promise<string>;
+}
+
+const denied = (m: string) => new TeleportError('access-denied', m);
+const notFound = (m: string) => new TeleportError('not-found', m);
+const badParameter = (m: string) => new TeleportError('bad-parameter', m);
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+export async function createAuth(opts: AuthOptions): Promise<AuthService> {
+  const { clusterName } = opts;
+  await mkdir(opts.dir, { recursive: true });
+  const [user, host, db, sshUser, sshHost] = await Promise.all([
+    createX509Ca('user', clusterName),
+    createX509Ca('host', clusterName),
+    createX509Ca('db', clusterName),
+    createSshCa(path.join(opts.dir, 'ssh-ca'), 'user_ca'),
+    createSshCa(path.join(opts.dir, 'ssh-ca'), 'host_ca'),
+  ]);
+
+  const issuers = new Map<string, TrustedIssuer>();
+  const tokens = new Map<string, TokenResource>();
+  const bots = new Map<string, Bot>();
+  const roles = new Map<string, Role>();
+  const nodes = new Map<string, SshNode>();
+  const kubes = new Map<string, KubeCluster>();
+  const apps = new Map<string, App>();
+  const dbs = new Map<string, Database>();
+  const bySerial = new Map<string, IssuedRecord>();
+  const joins: JoinRecord[] = [];
+  const issued: IssuedRecord[] = [];
+
+  const cas = (): CertAuthorities => ({
+    cluster_name: clusterName,
+    tls_user: user.certPem,
+    tls_host: host.certPem,
+    tls_db: db.certPem,
+    ssh_user: [sshUser.publicKey],
+    ssh_host: [sshHost.publicKey],
+  });
+
+  function expectedIssuer(token: TokenResource): string {
+    const spec = token.spec;
+    switch (spec.join_method) {
+      case 'github': {
+        const gh = spec.github ?? {};
+        if (gh.enterprise_server_host)
+          return `https://${gh.enterprise_server_host}/_services/token`;
+        if (gh.enterprise_slug) return `${GITHUB_DEFAULT_ISSUER}/${gh.enterprise_slug}`;
+        return GITHUB_DEFAULT_ISSUER;
+      }
+      case 'gitlab':
+        return `https://${spec.gitlab?.domain || 'gitlab.com'}`;
+      default:
+        return `https://oidc.circleci.com/org/${spec.circleci?.organization_id ?? ''}`;
+    }
+  }
+
+  async function issuerKeys(issuerUrl: string): Promise<JSONWebKeySet> {
+    const issuer = issuers.get(issuerUrl);
+    if (!issuer) {
+      // What go-oidc's NewProvider reports when discovery cannot be fetched (paraphrase: the
+      // real text names the HTTP error).
+      throw new TeleportError(
+        'unavailable',
+        `Get "${issuerUrl}/.well-known/openid-configuration": the Teleport double cannot reach this OIDC issuer (register it with auth.trustIssuer)`,
+      );
+    }
+    return issuer.jwks();
+  }
+
+  /** The join-method specific checks (facts §4.2); returns the verified claims. */
+  async function checkIdToken(token: TokenResource, idToken: string | undefined): Promise<Claims> {
+    const method = token.spec.join_method;
+    if (!idToken) {
+      // lib/auth/join_github.go: "IDToken not provided for Github join request" (and twins).
+      const label = { github: 'Github', gitlab: 'GitLab', circleci: 'CircleCI' }[method] ?? method;
+      throw badParameter(`IDToken not provided for ${label} join request`);
+    }
+    if (method === 'github') {
+      const gh = token.spec.github ?? {};
+      if (gh.enterprise_server_host && opts.edition !== 'ent') {
+        throw denied('github enterprise server joining support requires enterprise license');
+      }
+      const claims = gh.static_jwks
+        ? await verifyStaticJwks(idToken, gh.static_jwks, GITHUB_AUDIENCE)
+        : await verifyOidc(idToken, {
+            issuer: expectedIssuer(token),
+            audience: GITHUB_AUDIENCE,
+            jwks: await issuerKeys(expectedIssuer(token)),
+          });
+      checkGithubRules(gh.allow ?? [], claims);
+      return claims;
+    }
+    if (method === 'gitlab') {
+      // lib/gitlab/token_validator.go: the audience is the cluster name.
+      const claims = await verifyOidc(idToken, {
+        issuer: expectedIssuer(token),
+        audience: clusterName,
+        jwks: await issuerKeys(expectedIssuer(token)),
+      });
+      checkGitlabRules(token.spec.gitlab?.allow ?? [], claims);
+      return claims;
+    }
+    // circleci: issuer per organization, audience = the organization ID.
+    const orgId = token.spec.circleci?.organization_id ?? '';
+    const claims = await verifyOidc(idToken, {
+      issuer: expectedIssuer(token),
+      audience: orgId,
+      jwks: await issuerKeys(expectedIssuer(token)),
+    });
+    checkCircleciRules(token.spec.circleci?.allow ?? [], claims);
+    return claims;
+  }
+
+  function rolesOf(bot: Bot): Role[] {
+    return bot.roles.map((name) => {
+      const role = roles.get(name);
+      if (!role) throw notFound(`role ${name} is not found`);
+      return role;
+    });
+  }
+
+  function ttlOf(requested: number, cap = MAX_CERT_TTL_SECONDS): number {
+    const ttl = requested > 0 ? requested : DEFAULT_CERT_TTL_SECONDS;
+    return Math.max(60, Math.min(ttl, MAX_CERT_TTL_SECONDS, cap));
+  }
+
+  async function issueIdentity(p: {
+    bot: Bot;
+    roles: Role[];
+    sshPublicKey: string;
+    tlsPublicKey: string;
+    ttlSeconds: number;
+    kind: IssuedRecord['kind'];
+    route?: CertsRequest['route'];
+    reissuable: boolean;
+    purpose?: string;
+    kubeGroups?: string[];
+  }): Promise<{ identity: IssuedIdentity; record: IssuedRecord }> {
+    const username = `bot-${p.bot.name}`;
+    const roleNames = p.roles.map((r) => r.name);
+    const logins = uniq(p.roles.flatMap((r) => r.logins ?? []));
+    const notAfter = new Date(Date.now() + p.ttlSeconds * 1000);
+    let sshCert: string;
+    try {
+      sshCert = await sshUser.signUserKey(p.sshPublicKey, {
+        keyId: username,
+        principals: [...logins, INTERNAL_PRINCIPAL],
+        validSeconds: p.ttlSeconds,
+      });
+    } catch (err) {
+      throw badParameter(`invalid SSH public key: ${(err as Error).message}`);
+    }
+    const usage = p.route ? `usage:${p.route.kind === 'kube' ? 'kube' : `${p.route.kind}s`}` : '';
+    const tls = await user
+      .issue({
+        publicKeyPem: p.tlsPublicKey,
+        commonName: username,
+        organizations: p.kubeGroups ?? roleNames,
+        organizationalUnits: usage ? [usage] : [],
+        // Teleport's subject attributes for the route (lib/tlsca): the kube double reads them.
+        ...(p.route?.kind === 'kube'
+          ? {
+              attributes: { [KUBE_CLUSTER_OID]: p.route.name, [TELEPORT_CLUSTER_OID]: clusterName },
+            }
+          : {}),
+        notAfter,
+      })
+      .catch((err: Error) => {
+        throw badParameter(`invalid TLS public key: ${err.message}`);
+      });
+    const record: IssuedRecord = {
+      serial: tls.serial,
+      kind: p.kind,
+      bot: p.bot.name,
+      username,
+      roles: roleNames,
+      logins,
+      ...(p.route ? { route: p.route } : {}),
+      reissuable: p.reissuable,
+      expires: notAfter,
+      ...(p.purpose ? { purpose: p.purpose } : {}),
+      ...(p.kubeGroups ? { kubeGroups: p.kubeGroups } : {}),
+    };
+    bySerial.set(record.serial.toLowerCase(), record);
+    issued.push(record);
+    return {
+      identity: {
+        ssh_cert: sshCert,
+        tls_cert: tls.certPem,
+        expires: notAfter.toISOString(),
+        roles: roleNames,
+        logins,
+      },
+      record,
+    };
+  }
+
+  const service: AuthService = {
+    clusterName,
+    tls: { user, host, db },
+    ssh: { user: sshUser, host: sshHost },
+    joins,
+    issued,
+    cas,
+    trustIssuer(issuer) {
+      issuers.set(issuer.issuerUrl.replace(/\/+$/, ''), issuer);
+    },
+    addToken(resource) {
+      const token = validateToken(resource);
+      tokens.set(token.metadata.name, token);
+      return token;
+    },
+    removeToken(name) {
+      tokens.delete(name);
+    },
+    addBot(bot) {
+      if (!bot.name) throw badParameter('missing parameter Name');
+      const copy = { name: bot.name, roles: [...bot.roles] };
+      bots.set(bot.name, copy);
+      return copy;
+    },
+    addRole(input) {
+      const role = validateRole(input);
+      roles.set(role.name, role);
+      return role;
+    },
+    addNode(node) {
+      nodes.set(node.hostname, { ...node });
+      return node;
+    },
+    addKubeCluster(cluster) {
+      kubes.set(cluster.name, { ...cluster });
+      return cluster;
+    },
+    addApp(app) {
+      apps.set(app.name, { ...app });
+      return app;
+    },
+    addDatabase(database) {
+      dbs.set(database.name, { ...database });
+      return database;
+    },
+    lookup: (serial) => bySerial.get(serial.toLowerCase().replace(/^0+/, '')),
+    findNode(hostName) {
+      const suffix = `.${clusterName}`;
+      const short = hostName.endsWith(suffix) ? hostName.slice(0, -suffix.length) : hostName;
+      return nodes.get(short) ?? nodes.get(hostName);
+    },
+    role: (name) => roles.get(name),
+    app: (name) => apps.get(name),
+    database: (name) => dbs.get(name),
+    kubeCluster: (name) => kubes.get(name),
+    signHostKey: (publicKey, principals, validSeconds = 3600) =>
+      sshHost.signHostKey(publicKey, { keyId: `host:${principals[0]}`, principals, validSeconds }),
+
+    async join(req) {
+      const record: JoinRecord = {
+        time: new Date(),
+        token: req.token,
+        joinMethod: req.join_method,
+        ok: false,
+      };
+      joins.push(record);
+      try {
+        const token = tokens.get(req.token);
+        const expired =
+          token?.metadata.expires !== undefined && Date.parse(token.metadata.expires) <= Date.now();
+        if (!token || expired) {
+          // lib/auth/join.go checkTokenJoinRequestCommon (tbot sends no node name).
+          throw denied(`"" can not join the cluster with role "Bot", token expired or not found`);
+        }
+        if (!token.spec.roles.some((r) => r.toLowerCase() === 'bot')) {
+          throw badParameter(
+            `node "" [] can not join the cluster, the token does not allow "Bot" role`,
+          );
+        }
+        const method = token.spec.join_method;
+        if (req.join_method && req.join_method !== method) {
+          // paraphrase: the client-side method and the token's method disagree.
+          throw denied(
+            `the token "${req.token}" is for the "${method}" join method, but tbot joined with "${req.join_method}": set onboarding.join_method to "${method}"`,
+          );
+        }
+        let claims: Claims | undefined;
+        if (method === 'github' || method === 'gitlab' || method === 'circleci') {
+          claims = await checkIdToken(token, req.id_token);
+          record.claims = claims;
+        } else if (method !== 'token') {
+          throw badParameter(
+            `the Teleport double does not implement the "${method}" join method (it verifies github, gitlab, circleci and token)`,
+          );
+        }
+        const botName = token.spec.bot_name ?? '';
+        const bot = bots.get(botName);
+        if (!bot) throw notFound(`user "bot-${botName}" is not found`); // paraphrase
+        const botRoles = rolesOf(bot);
+        const ttl = ttlOf(req.ttl_seconds);
+        const { identity } = await issueIdentity({
+          bot,
+          roles: botRoles,
+          sshPublicKey: req.ssh_public_key,
+          tlsPublicKey: req.tls_public_key,
+          ttlSeconds: ttl,
+          kind: 'bot',
+          reissuable: true,
+          purpose: 'bot identity',
+        });
+        // The `token` method is single use (generateCertsBot deletes it) and renewable.
+        if (method === 'token') tokens.delete(token.metadata.name);
+        record.ok = true;
+        record.bot = bot.name;
+        return {
+          bot_name: bot.name,
+          username: `bot-${bot.name}`,
+          renewable: method === 'token',
+          identity,
+          cas: cas(),
+        };
+      } catch (err) {
+        record.error = (err as Error).message;
+        throw err;
+      }
+    },
+
+    async certs(caller, req) {
+      if (caller.kind !== 'bot' && !caller.reissuable) {
+        // The credentials of an output cannot mint more unless allow_reissue was set.
+        throw denied(
+          'access denied: the presented certificate cannot be used to reissue certificates (allow_reissue is off)',
+        ); // paraphrase
+      }
+      const bot = bots.get(caller.bot);
+      if (!bot) throw notFound(`user "bot-${caller.bot}" is not found`);
+      const held = caller.roles;
+      const wanted = req.roles && req.roles.length > 0 ? uniq(req.roles) : held;
+      const missing = wanted.filter((r) => !held.includes(r));
+      if (missing.length > 0) {
+        // services.RoleSet.CheckImpersonateRoles (lib/services/role.go).
+        throw denied(
+          `access denied to '${caller.username}' to impersonate roles '${missing.join(', ')}'`,
+        );
+      }
+      const chosen = wanted.map((name) => {
+        const role = roles.get(name);
+        if (!role) throw notFound(`role ${name} is not found`);
+        return role;
+      });
+      const remaining = Math.floor((caller.expires.getTime() - Date.now()) / 1000);
+      if (remaining <= 0) throw denied('the client certificate has expired');
+      const ttl = ttlOf(req.ttl_seconds, remaining);
+      const route = req.route;
+      const response: Partial<CertsResponse> = {};
+      let kubeGroups: string[] | undefined;
+      if (route?.kind === 'kube') {
+        const cluster = kubes.get(route.name);
+        const allowing = cluster
+          ? chosen.filter((r) => allowedBy(r.kube_clusters, r.kubernetes_labels, cluster))
+          : [];
+        if (!cluster || allowing.length === 0) {
+          // tbot's kubernetes output looks the cluster up and sees only what its roles allow.
+          throw notFound(`kubernetes cluster "${route.name}" not found`);
+        }
+        kubeGroups = uniq(allowing.flatMap((r) => r.kubernetes_groups ?? []));
+        if (kubeGroups.length === 0) {
+          // paraphrase of the kube proxy's check: nothing to impersonate in Kubernetes.
+          throw denied(
+            `your user's Teleport role does not allow Kubernetes access to cluster "${route.name}": kubernetes_groups is empty`,
+          );
+        }
+        response.kube = {
+          name: cluster.name,
+          api_url: cluster.apiUrl,
+          ca_pem: cluster.caPem,
+          tls_server_name:
+            cluster.tlsServerName === undefined
+              ? `kube-teleport-proxy-alpn.${clusterName}`
+              : cluster.tlsServerName,
+          groups: kubeGroups,
+        };
+      } else if (route?.kind === 'app') {
+        const app = apps.get(route.name);
+        if (!app || !chosen.some((r) => allowedBy(r.apps, r.app_labels, app))) {
+          throw notFound(`application "${route.name}" not found`); // paraphrase
+        }
+        response.app = {
+          name: app.name,
+          uri: app.uri,
+          public_addr: app.public_addr ?? `${app.name}.${clusterName}`,
+        };
+      } else if (route?.kind === 'db') {
+        const database = dbs.get(route.name);
+        if (!database || !chosen.some((r) => allowedBy(r.dbs, r.db_labels, database))) {
+          throw notFound(`database "${route.name}" not found`); // paraphrase
+        }
+        const users = uniq(chosen.flatMap((r) => r.db_users ?? []));
+        if (route.username && !users.includes('*') && !users.includes(route.username)) {
+          throw denied(
+            `access to db denied. User does not have permissions. Confirm database user and name.`,
+          );
+        }
+        const names = uniq(chosen.flatMap((r) => r.db_names ?? []));
+        if (route.database && !names.includes('*') && !names.includes(route.database)) {
+          throw denied(
+            `access to db denied. User does not have permissions. Confirm database user and name.`,
+          );
+        }
+        response.db = {
+          name: database.name,
+          protocol: database.protocol,
+          uri: database.uri,
+          ...(route.username ? { username: route.username } : {}),
+          ...(route.database ? { database: route.database } : {}),
+        };
+      }
+      const { identity } = await issueIdentity({
+        bot,
+        roles: chosen,
+        sshPublicKey: req.ssh_public_key,
+        tlsPublicKey: req.tls_public_key,
+        ttlSeconds: ttl,
+        kind: 'output',
+        ...(route ? { route } : {}),
+        reissuable: req.reissuable === true,
+        purpose: req.purpose ?? randomUUID(),
+        ...(kubeGroups ? { kubeGroups } : {}),
+      });
+      return { ...response, identity, cas: cas() };
+    },
+  };
+  return service;
+}

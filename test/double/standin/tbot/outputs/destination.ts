@@ -1,0 +1,77 @@
+// Destinations (facts §2.4): a directory (created with MkdirAll; files 0600 and new directories
+// 0700, like tbot's botfs defaults), or memory (nothing persists). kubernetes_secret needs a
+// cluster the double does not have.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Destination } from '../config/types';
+import { TbotError } from '../errors';
+
+export interface Writer {
+  readonly description: string;
+  /** Absolute directory for directory destinations. */
+  readonly dir?: string;
+  init(): Promise<void>;
+  write(name: string, data: string | Buffer): Promise<void>;
+  read(name: string): Promise<Buffer | undefined>;
+}
+
+/** botfs defaults: 0600 files, 0700 directories. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+class DirectoryWriter implements Writer {
+  readonly dir: string;
+  readonly description: string;
+
+  constructor(p: string) {
+    this.dir = path.resolve(p);
+    this.description = `directory ${this.dir}`;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+    // Checks the destination is writable (facts §3: `.write-test`).
+    await this.write('.write-test', '');
+  }
+
+  async write(name: string, data: string | Buffer): Promise<void> {
+    const file = path.join(this.dir, name);
+    await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
+    // Remove first: writeFile keeps an existing file's mode.
+    await rm(file, { force: true });
+    await writeFile(file, data, { mode: FILE_MODE });
+  }
+
+  async read(name: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(path.join(this.dir, name));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+class MemoryWriter implements Writer {
+  readonly description = 'memory';
+  private files = new Map<string, Buffer>();
+  async init(): Promise<void> {}
+  async write(name: string, data: string | Buffer): Promise<void> {
+    this.files.set(name, Buffer.from(data));
+  }
+  async read(name: string): Promise<Buffer | undefined> {
+    return this.files.get(name);
+  }
+}
+
+export function writerFor(d: Destination): Writer {
+  switch (d.type) {
+    case 'directory':
+      return new DirectoryWriter(d.path);
+    case 'memory':
+      return new MemoryWriter();
+    default:
+      throw new TbotError(
+        'the kubernetes_secret destination is not implemented by this Teleport double stand-in',
+      );
+  }
+}
