@@ -15,14 +15,23 @@ export function tbotEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>):
   return env;
 }
 
-/** tbot's own reason for failing: its `ERROR:` line (facts §1.6), else its last line. */
+/**
+ * tbot's own reason for failing: its `ERROR:` line (facts §1.6) with the indented lines that
+ * follow it (trace wraps causes outer first, one per line), else its last line.
+ */
 export function tbotFailureReason(output: string): string {
   const lines = output
     .split('\n')
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
-    .filter(Boolean);
-  const error = lines.find((l) => l.startsWith('ERROR:'));
-  return (error ?? lines.at(-1) ?? 'no output').replace(/^ERROR:\s*/, '');
+    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd())
+    .filter((l) => l.trim() !== '');
+  const at = lines.findIndex((l) => l.trimStart().startsWith('ERROR:'));
+  if (at < 0) return lines.at(-1)?.trim() ?? 'no output';
+  const parts = [lines[at]!.trim().replace(/^ERROR:\s*/, '')];
+  for (const line of lines.slice(at + 1)) {
+    if (!/^\s/.test(line)) break;
+    parts.push(line.trim());
+  }
+  return parts.filter(Boolean).join(': ');
 }
 
 export class TbotFailedError extends UserError {
@@ -126,8 +135,12 @@ export async function startTbotBackground(opts: {
   await stopTbot(running);
   const last = output.trim() ? `; its last words: ${tbotFailureReason(output)}` : '';
   throw new UserError(
-    `tbot did not become ready within ${Math.round(opts.timeoutMs / 1000)}s (raise 'timeout-ms' if it needs longer)${last}`,
+    `tbot did not become ready within ${formatDuration(opts.timeoutMs)} (raise 'timeout-ms' if it needs longer)${last}`,
   );
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10}s`;
 }
 
 /** Names the unhealthy services in a `/readyz` body (facts §5.4). */

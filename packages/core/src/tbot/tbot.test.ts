@@ -108,6 +108,12 @@ describe('running tbot', () => {
       'INFO starting\n\x1b[31mERROR: \x1b[0mjoining with token: audience mismatch\nusage...\n';
     expect(tbotFailureReason(out)).toBe('joining with token: audience mismatch');
     expect(tbotFailureReason('just this\n')).toBe('just this');
+    // trace wraps causes on the following, indented lines (outer first)
+    const wrapped =
+      'ERROR: joining with token\n\tid token claims did not match any allow rules\nusage: tbot\n';
+    expect(tbotFailureReason(wrapped)).toBe(
+      'joining with token: id token claims did not match any allow rules',
+    );
   });
   it('removes variables tbot would take over the config', () => {
     const env = tbotEnv(
