@@ -25,7 +25,7 @@ const workflows = [
   ...(await readdir(join(repoRoot, '.github', 'workflows'))).map((f) =>
     join('.github', 'workflows', f),
   ),
-  join('test', 'demo', 'setup-workflow.yml'),
+  join('test', 'demo', 'deploy-workflow.yml'),
 ];
 
 describe('YAML schemas', () => {
