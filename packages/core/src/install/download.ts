@@ -44,7 +44,10 @@ class Progress {
     this.lastReport = now;
     const mb = bytes / 1e6;
     const rate = mb / Math.max((now - this.started) / 1000, 0.001);
-    if (live) return live.call(this.log, bytes, this.total, rate);
+    if (live) {
+      live.call(this.log, bytes, this.total, rate);
+      return;
+    }
     if (bytes === this.total) return;
     const of = this.total
       ? ` ${Math.floor((100 * bytes) / this.total)}% (${mb.toFixed(1)} of ${(this.total / 1e6).toFixed(1)} MB)`

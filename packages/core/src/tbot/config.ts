@@ -47,14 +47,7 @@ export type Service =
 export interface BotConfig {
   /** The proxy's `host:port`. */
   proxyServer: string;
-  joinMethod:
-    | 'github'
-    | 'gitlab'
-    | 'circleci'
-    | 'bitbucket'
-    | 'azure_devops'
-    | 'token'
-    | 'bound_keypair';
+  joinMethod: JoinMethod;
   /** The join token's name. */
   token: string;
   caPins?: string[];
