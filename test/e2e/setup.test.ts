@@ -170,6 +170,18 @@ describe('caching', () => {
 });
 
 describe('network faults', () => {
+  it('logs progress (percent, MB/s) at most every few seconds on a slow download', async () => {
+    double.cdn.inject({ kind: 'slow-body', bytesPerSecond: 15_000, times: 1 });
+    const job = await runAction('packages/setup', { version: '17.2.8' }, await runnerFor(double));
+    double.cdn.clearFaults();
+    expectSuccess(job);
+    const lines = job.log.split('\n').filter((l) => l.includes('Downloading:'));
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines[0]).toMatch(/Downloading: \d+% \([\d.]+ of [\d.]+ MB\) at [\d.]+ MB\/s$/);
+    // One line per 5 s at most: a ~7 s download gives one, never a flood.
+    expect(lines.length).toBeLessThanOrEqual(Math.ceil(job.steps[0]!.durationMs / 5000));
+  });
+
   it('retries 5xx answers, then succeeds', async () => {
     double.cdn.inject({ kind: 'status', status: 503, times: 2 });
     const job = await runAction('packages/setup', { version: '17.4.2' }, await runnerFor(double));
