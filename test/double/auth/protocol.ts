@@ -102,3 +102,41 @@ export type TunnelTarget = 'ssh' | 'app' | 'db';
 export interface ErrorBody {
   error: { message: string };
 }
+
+/** Inventory listing (mutual TLS with any certificate the auth issued): what `tsh ls` shows. */
+export const NODES_PATH = '/v1/double/nodes';
+/**
+ * Kubernetes clusters the certificate's roles may see, optionally filtered by `?labels=<JSON
+ * object>` (exact match of every key, like ListResources' label filter): what tbot's
+ * `kubernetes/v2` label selectors query.
+ */
+export const KUBE_CLUSTERS_PATH = '/v1/double/kube-clusters';
+
+export interface NodeListing {
+  /** Short host name (`node-1`). */
+  hostname: string;
+  /** Stable per host name, shaped like Teleport's node UUID. */
+  id: string;
+  /** `host:port` of the node's sshd. */
+  addr: string;
+  labels: Record<string, string>;
+}
+
+export interface NodesResponse {
+  /** Sorted by host name. */
+  nodes: NodeListing[];
+}
+
+export interface KubeClusterListing {
+  name: string;
+  labels: Record<string, string>;
+  api_url: string;
+  ca_pem: string;
+  /** kubeconfig `tls-server-name`; null: none. */
+  tls_server_name: string | null;
+}
+
+export interface KubeClustersResponse {
+  /** Sorted by name. */
+  kube_clusters: KubeClusterListing[];
+}

@@ -10,6 +10,10 @@ import {
   type CertsRequest,
   JOIN_PATH,
   type JoinRequest,
+  KUBE_CLUSTERS_PATH,
+  type KubeClustersResponse,
+  NODES_PATH,
+  type NodesResponse,
   TUNNEL_PATH,
   TUNNEL_UPGRADE,
 } from './protocol';
@@ -161,6 +165,42 @@ export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: Tun
         ...(typeof b.purpose === 'string' ? { purpose: b.purpose } : {}),
       };
       ctx.json(200, await auth.certs(caller, req));
+    } catch (err) {
+      sendError(ctx, err);
+    }
+  });
+
+  // Listings (what `tsh ls` and tbot's kubernetes/v2 label selectors read): any certificate the
+  // auth issued, bot or output (an identity file's), sees what its roles allow.
+  proxy.addRoute('GET', NODES_PATH, (ctx) => {
+    try {
+      const caller = callerOf(auth, ctx.peer());
+      const answer: NodesResponse = { nodes: auth.listNodes(caller) };
+      ctx.json(200, answer);
+    } catch (err) {
+      sendError(ctx, err);
+    }
+  });
+
+  proxy.addRoute('GET', KUBE_CLUSTERS_PATH, (ctx) => {
+    try {
+      const caller = callerOf(auth, ctx.peer());
+      const raw = ctx.url.searchParams.get('labels');
+      let labels: Record<string, string> = {};
+      if (raw) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          throw new TeleportError('bad-parameter', 'labels must be a JSON object of strings');
+        }
+        if (!isRecord(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+          throw new TeleportError('bad-parameter', 'labels must be a JSON object of strings');
+        }
+        labels = parsed as Record<string, string>;
+      }
+      const answer: KubeClustersResponse = { kube_clusters: auth.listKubeClusters(caller, labels) };
+      ctx.json(200, answer);
     } catch (err) {
       sendError(ctx, err);
     }

@@ -1,7 +1,7 @@
 // The auth service double: cluster CAs, resources, the checks Teleport makes on a bot join
 // (facts §4.2) and on certificate requests, and certificate issuance. Transport (the proxy
 // routes and tunnels) lives in routes.ts; this file is pure logic plus signing.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { JSONWebKeySet } from 'jose';
@@ -14,6 +14,8 @@ import type {
   IssuedIdentity,
   JoinRequest,
   JoinResponse,
+  KubeClusterListing,
+  NodeListing,
 } from './protocol';
 import {
   type App,
@@ -115,6 +117,16 @@ export interface AuthService {
   app(name: string): App | undefined;
   database(name: string): Database | undefined;
   kubeCluster(name: string): KubeCluster | undefined;
+  /**
+   * The SSH nodes a certificate's roles may see (what `tsh ls` lists), sorted by host name:
+   * every node unless a role sets `nodes`/`node_labels` (the same rule as the SSH tunnel).
+   */
+  listNodes(caller: IssuedRecord): NodeListing[];
+  /**
+   * The Kubernetes clusters a certificate's roles allow, whose labels carry every `labels`
+   * key/value (exact match, like ListResources' label filter), sorted by name.
+   */
+  listKubeClusters(caller: IssuedRecord, labels?: Record<string, string>): KubeClusterListing[];
   /** Signs an sshd host key with the SSH host CA for the node names (principals). */
   signHostKey(publicKey: string, principals: string[], validSeconds?: number): Promise<string>;
 }
@@ -125,6 +137,12 @@ const badParameter = (m: string) => new TeleportError('bad-parameter', m);
 
 function uniq(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** A stable UUID-shaped id per host name (Teleport nodes are named by a UUID). */
+function nodeId(hostname: string): string {
+  const h = createHash('sha256').update(`teleport-double-node:${hostname}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export async function createAuth(opts: AuthOptions): Promise<AuthService> {
@@ -372,6 +390,42 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
     app: (name) => apps.get(name),
     database: (name) => dbs.get(name),
     kubeCluster: (name) => kubes.get(name),
+    listNodes(caller) {
+      const held = caller.roles.flatMap((r) => roles.get(r) ?? []);
+      const restricted = held.some((r) => r.nodes || r.node_labels);
+      return [...nodes.values()]
+        .filter(
+          (n) =>
+            !restricted ||
+            held.some((r) =>
+              allowedBy(r.nodes, r.node_labels, { name: n.hostname, labels: n.labels ?? {} }),
+            ),
+        )
+        .sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0))
+        .map((n) => ({
+          hostname: n.hostname,
+          id: nodeId(n.hostname),
+          addr: n.addr,
+          labels: { ...(n.labels ?? {}) },
+        }));
+    },
+    listKubeClusters(caller, labels = {}) {
+      const held = caller.roles.flatMap((r) => roles.get(r) ?? []);
+      return [...kubes.values()]
+        .filter((k) => held.some((r) => allowedBy(r.kube_clusters, r.kubernetes_labels, k)))
+        .filter((k) => Object.entries(labels).every(([key, v]) => k.labels?.[key] === v))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((k) => ({
+          name: k.name,
+          labels: { ...(k.labels ?? {}) },
+          api_url: k.apiUrl,
+          ca_pem: k.caPem,
+          tls_server_name:
+            k.tlsServerName === undefined
+              ? `kube-teleport-proxy-alpn.${clusterName}`
+              : k.tlsServerName,
+        }));
+    },
     signHostKey: (publicKey, principals, validSeconds = 3600) =>
       sshHost.signHostKey(publicKey, { keyId: `host:${principals[0]}`, principals, validSeconds }),
 

@@ -2,12 +2,11 @@
 // per process (top-level await, so standinProgram() stays synchronous). The result is an IIFE
 // that defines `__tbotStandin`; node builtins come from process.getBuiltinModule, so the text
 // runs both as CommonJS and as ESM (an extensionless file under a "type": "module"
-// package.json), like the version-only programs (README "Tarballs").
+// package.json), like the version-only programs (README "Tarballs"). `bundleStandin` also
+// builds the stand-in tsh (./tsh-bundle.ts).
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-
-const ENTRY = fileURLToPath(new URL('./tbot/main.ts', import.meta.url));
 
 const BUILTIN = new RegExp(
   `^(node:.*|${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`,
@@ -28,13 +27,17 @@ const builtins: Plugin = {
   },
 };
 
-async function bundle(): Promise<string> {
+/**
+ * Bundles a stand-in's entry (`./tbot/main.ts`, `./tsh/main.ts`) into an IIFE assigning its
+ * exports to `globalName`. Shared by the stand-in tbot and tsh.
+ */
+export async function bundleStandin(entry: string, globalName: string): Promise<string> {
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
     bundle: true,
     write: false,
     format: 'iife',
-    globalName: '__tbotStandin',
+    globalName,
     platform: 'neutral',
     mainFields: ['module', 'main'],
     conditions: ['node', 'import', 'default'],
@@ -48,12 +51,12 @@ async function bundle(): Promise<string> {
     logLevel: 'silent',
   });
   const out = result.outputFiles[0];
-  if (!out) throw new Error('esbuild produced no output for the stand-in tbot');
+  if (!out) throw new Error(`esbuild produced no output for ${entry}`);
   const text = out.text.replace(/^\uFEFF/, '');
   // The padding's block comment close must be the binary's only `*/` (tarball tests check it).
-  if (text.includes('*/')) throw new Error('the stand-in tbot bundle must not contain "*/"');
+  if (text.includes('*/')) throw new Error(`the bundle of ${entry} must not contain "*/"`);
   return text;
 }
 
 /** The bundled stand-in tbot program (IIFE defining `__tbotStandin`). */
-export const TBOT_BUNDLE: string = await bundle();
+export const TBOT_BUNDLE: string = await bundleStandin('./tbot/main.ts', '__tbotStandin');

@@ -19,6 +19,16 @@ export async function writeTbot(dir: string, version: string, edition: Edition =
   return bin;
 }
 
+/** Writes the stand-in tsh of `version` as `<dir>/tsh-<version>-<edition>/tsh` (0755). */
+export async function writeTsh(dir: string, version: string, edition: Edition = 'oss') {
+  const spec: ArtifactSpec = { version, edition, os: 'linux', arch: 'amd64' };
+  const bin = path.join(dir, `tsh-${version}-${edition}`, 'tsh');
+  await mkdir(path.dirname(bin), { recursive: true });
+  await writeFile(bin, `${standinHead(standinProgram('tsh', spec))}${PADDING_CLOSE}`);
+  await chmod(bin, 0o755);
+  return bin;
+}
+
 /** Extracts `teleport/tbot` from a tarball into a fresh directory under `dir`. */
 export async function extractTbot(tarball: string, dir: string): Promise<string> {
   const dest = await mkdtemp(path.join(dir, 'x-'));

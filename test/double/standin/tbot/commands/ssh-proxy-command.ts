@@ -2,6 +2,7 @@
 // --destination-dir, opens a tunnel through the proxy (mutual TLS) to the node named by --host
 // and pipes stdin/stdout through it until either side closes.
 import { readFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { TUNNEL_PATH } from '../../../auth/protocol';
 import type { Parsed } from '../cli/parse';
@@ -37,7 +38,15 @@ export async function sshProxyCommand(p: Parsed): Promise<void> {
     { keyPem, certPem },
     TUNNEL_PATH,
   );
-  await new Promise<void>((resolve) => {
+  await pipeStdio(socket);
+}
+
+/**
+ * Pipes this process's stdin/stdout through a tunnel until it closes (a ProxyCommand's whole
+ * job). Shared with the stand-in `tsh proxy ssh`.
+ */
+export function pipeStdio(socket: Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
     process.stdin.pipe(socket);
     socket.pipe(process.stdout, { end: false });
     socket.on('error', () => socket.destroy());

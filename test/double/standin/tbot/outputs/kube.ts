@@ -58,24 +58,31 @@ export function kubeconfig(o: KubeconfigOptions): string {
           provideClusterInfo: false,
         },
       };
+  // clientcmd.Write renders an empty list as null (a kubernetes/v2 label selector that matched
+  // nothing): `clusters: null`, `contexts: null`, `current-context: ""`.
+  const orNull = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
   const doc = {
     apiVersion: 'v1',
-    clusters: entries.map((e) => ({
-      cluster: {
-        'certificate-authority-data': b64(e.kube.caPem),
-        server: e.kube.apiUrl,
-        ...(e.kube.tlsServerName ? { 'tls-server-name': e.kube.tlsServerName } : {}),
-      },
-      name: e.name,
-    })),
-    contexts: entries.map((e) => ({
-      context: {
-        cluster: e.name,
-        ...(e.kube.namespace ? { namespace: e.kube.namespace } : {}),
-        user: userName,
-      },
-      name: e.name,
-    })),
+    clusters: orNull(
+      entries.map((e) => ({
+        cluster: {
+          'certificate-authority-data': b64(e.kube.caPem),
+          server: e.kube.apiUrl,
+          ...(e.kube.tlsServerName ? { 'tls-server-name': e.kube.tlsServerName } : {}),
+        },
+        name: e.name,
+      })),
+    ),
+    contexts: orNull(
+      entries.map((e) => ({
+        context: {
+          cluster: e.name,
+          ...(e.kube.namespace ? { namespace: e.kube.namespace } : {}),
+          user: userName,
+        },
+        name: e.name,
+      })),
+    ),
     'current-context': entries[0]?.name ?? '',
     kind: 'Config',
     preferences: {},

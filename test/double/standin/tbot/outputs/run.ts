@@ -4,11 +4,14 @@ import {
   CERTS_PATH,
   type CertsRequest,
   type CertsResponse,
+  KUBE_CLUSTERS_PATH,
+  type KubeClusterListing,
+  type KubeClustersResponse,
   type Route,
 } from '../../../auth/protocol';
 import type { Features } from '../build';
 import type { BotConfig, ServiceConfig } from '../config/types';
-import { TbotError } from '../errors';
+import { TbotError, wrap } from '../errors';
 import { type BotIdentity, clientCert, seconds } from '../join/bot-identity';
 import { generateKeyPair, type KeyPair } from '../keys';
 import { log } from '../log';
@@ -90,7 +93,21 @@ function routeOf(s: ServiceConfig): Route | undefined {
 
 export { routeOf };
 
-/** kubernetes/v2 (facts §2.5): one cluster per name selector, one identity for them all. */
+/** Go's `%v` of a map[string]string: `map[env:prod team:a]` (keys sorted). */
+function goMap(labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  return `map[${keys.map((k) => `${k}:${labels[k]}`).join(' ')}]`;
+}
+
+/**
+ * kubernetes/v2 (facts §2.5; lib/tbot/services/k8s/output_v2.go `fetchAllMatchingKubeClusters`):
+ * selectors in order, a name selector must find its cluster (hard fail), a label selector adds
+ * every cluster the bot's roles may see whose labels match (ListResources with `Labels`, sorted
+ * by name), possibly none; duplicates keep their first place, and a cluster's namespace is the
+ * first non-empty `default_namespace` of a selector that matched it. One identity serves every
+ * cluster. A label selector that matches nothing is not an error: the kubeconfig then has no
+ * clusters or contexts (real tbot logs `matched_cluster_count` 0 and writes it all the same).
+ */
 async function kubeV2(
   ctx: OutputContext,
   bot: BotIdentity,
@@ -99,31 +116,66 @@ async function kubeV2(
   dir: string,
 ): Promise<Record<string, string>> {
   const selectors = s.selectors ?? [];
-  if (selectors.some((sel) => sel.labels)) {
-    throw new TbotError(
-      'kubernetes/v2 label selectors are not implemented by this Teleport double stand-in (use name selectors)',
-    );
-  }
-  const names = selectors.flatMap((sel) => (sel.name ? [sel.name] : []));
-  const first = names[0];
-  if (!first) throw new TbotError('at least one selector must be provided');
-  // One certificate (kube groups in O) routed to the first cluster; the others are checked.
-  const issued = await issueCerts(ctx, bot, s, { kind: 'kube', name: first }, name);
+  if (selectors.length === 0) throw new TbotError('at least one selector must be provided');
   const clusters: KubeTarget[] = [];
-  for (const [i, sel] of selectors.entries()) {
-    const k =
-      i === 0
-        ? issued.res.kube
-        : (await issueCerts(ctx, bot, s, { kind: 'kube', name: sel.name ?? '' }, name)).res.kube;
-    if (!k) continue;
+  const add = (k: CertsResponse['kube'] | KubeClusterListing, namespace?: string) => {
+    if (!k) return;
+    const seen = clusters.find((c) => c.name === k.name);
+    if (seen) {
+      if (!seen.namespace && namespace) seen.namespace = namespace;
+      return;
+    }
     clusters.push({
       name: k.name,
       apiUrl: k.api_url,
       caPem: k.ca_pem,
       tlsServerName: k.tls_server_name,
-      ...(sel.default_namespace ? { namespace: sel.default_namespace } : {}),
+      ...(namespace ? { namespace } : {}),
     });
+  };
+  // The certificate the kubeconfig uses: the first name selector's, else one routed to the first
+  // match (the double's kube API reads the Kubernetes groups from it, see auth/README.md).
+  let issued: Awaited<ReturnType<typeof issueCerts>> | undefined;
+  for (const sel of selectors) {
+    if (sel.name) {
+      // A certificate routed to the cluster checks that the roles allow it (name selectors have
+      // always worked this way in the stand-in).
+      const r = await issueCerts(ctx, bot, s, { kind: 'kube', name: sel.name }, name).catch(
+        (err: unknown) => {
+          throw wrap(err, `unable to fetch cluster "${sel.name}" by name`);
+        },
+      );
+      issued ??= r;
+      add(r.res.kube, sel.default_namespace);
+      continue;
+    }
+    const labels = sel.labels ?? {};
+    let found: KubeClustersResponse;
+    try {
+      found = await requestJson<KubeClustersResponse>(
+        ctx.ep,
+        'GET',
+        `${KUBE_CLUSTERS_PATH}?${new URLSearchParams({ labels: JSON.stringify(labels) })}`,
+        undefined,
+        clientCert(bot),
+      );
+    } catch (err) {
+      throw wrap(err, `unable to fetch clusters with labels ${goMap(labels)}`);
+    }
+    for (const k of found.kube_clusters) add(k, sel.default_namespace);
   }
+  const first = clusters[0];
+  issued ??= await issueCerts(
+    ctx,
+    bot,
+    s,
+    first ? { kind: 'kube', name: first.name } : undefined,
+    name,
+  );
+  log.info('TBOT:KUBE', 'Generated identity for Kubernetes access', {
+    service: name,
+    matched_cluster_count: clusters.length,
+  });
   return {
     ...artifactFiles(issued.certs),
     'kubeconfig.yaml': kubeconfig({
