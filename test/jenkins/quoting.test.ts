@@ -86,10 +86,10 @@ describeGroovy.concurrent('withTeleport quoting and parsing', () => {
       const folder = folderOf(calls)!;
       expect(folder.startsWith(`${s.workspaceTmp}/teleport-ci.`)).toBe(true);
       expect(calls[0]!.args).toEqual(['setup', '--version=auto', `--proxy=${v[0]}`, '--print-env']);
+      expect(calls[1]!.env.TELEPORT_BOT_TOKEN).toBe(v[1]);
       expect(calls[1]!.args).toEqual([
         'auth-ssh',
         `--proxy=${v[0]}`,
-        `--token=${v[1]}`,
         `--join-method=${v[2]}`,
         `--roles=${v[3]}`,
         `--certificate-ttl=${v[4]}`,

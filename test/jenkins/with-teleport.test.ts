@@ -93,7 +93,6 @@ ${RECORD_AFTER}`,
       [
         'auth-ssh',
         `--proxy=${PROXY}`,
-        '--token=jenkins-bot',
         '--join-method=bound_keypair',
         `--out=${folder}/out`,
         `--state-file=${folder}/state.json`,
@@ -101,6 +100,9 @@ ${RECORD_AFTER}`,
       ],
       ['cleanup', `--state-file=${folder}/state.json`],
     ]);
+    // The join token reaches the CLI through the environment, never the (traced) command line.
+    expect(calls[1]!.env.TELEPORT_BOT_TOKEN).toBe('jenkins-bot');
+    expect(b.log).not.toContain('--token');
     // The CLI's scratch files stay in the folder; no tunnel, so Jenkins may reap its processes.
     for (const c of calls) expect(c.env.TMPDIR).toBe(`${folder}/tmp`);
     expect(calls[1]!.env.JENKINS_NODE_COOKIE).toBe('<unset>');
@@ -265,7 +267,6 @@ ${RECORD_AFTER}`,
     expect(calls[1]!.args).toEqual([
       'database-tunnel',
       `--proxy=${PROXY}`,
-      '--token=jenkins-bot',
       '--join-method=bound_keypair',
       '--roles=db-ci,reader',
       '--certificate-ttl=30m',

@@ -20,7 +20,6 @@
 Map<String, String> kindFlags() {
   return [
     proxy            : 'proxy',
-    token            : 'token',
     joinMethod       : 'join-method',
     roles            : 'roles',
     certificateTtl   : 'certificate-ttl',
@@ -40,7 +39,7 @@ Map<String, String> kindFlags() {
 /** Options this step reads itself. */
 @NonCPS
 List<String> ownOptions() {
-  return ['kind', 'version', 'cdnBaseUrl', 'cli', 'registrationSecretCredentialsId', 'debug']
+  return ['token', 'kind', 'version', 'cdnBaseUrl', 'cli', 'registrationSecretCredentialsId', 'debug']
 }
 
 @NonCPS
@@ -266,6 +265,9 @@ def call(Map opts = [:], Closure body) {
     // Tunnels leave tbot running after the CLI exits: keep Jenkins from killing it when the
     // sh step ends (JENKINS_NODE_COOKIE); cleanup stops it at the end of the block.
     List<String> joinEnv = new ArrayList<String>(cliEnv)
+    // The join token goes through the environment (the CLI reads TELEPORT_BOT_TOKEN), never
+    // the command line: Jenkins runs sh with -x, and with `joinMethod: 'token'` it is a secret.
+    if (o.token) joinEnv.add("TELEPORT_BOT_TOKEN=${String.valueOf(o.token)}".toString())
     if (kind.endsWith('-tunnel')) joinEnv.add('JENKINS_NODE_COOKIE=dontKillMe')
     List<String> joined = withEnv(vars) {
       if (o.registrationSecretCredentialsId) {

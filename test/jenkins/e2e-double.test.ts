@@ -1,0 +1,170 @@
+/**
+ * withTeleport end to end: the Groovy step (stand-in Pipeline runtime) runs the real CLI bundle,
+ * which installs the stand-in tbot from the Teleport double's CDN, joins its auth with a
+ * single-use `token` join token, and the build's `ssh` reaches the double's node. The build log
+ * is checked for secrets, and the block's variables and folder are gone afterwards.
+ */
+import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Double, startDouble } from '../double';
+import { ensureLoginUser } from '../double/ssh/users';
+import {
+  type BuildResult,
+  CLI_BUNDLE,
+  groovyArgs,
+  groovyProblem,
+  leftovers,
+  result,
+  runPipeline,
+  type Sandbox,
+  SKIP_GROOVY,
+  sandbox,
+} from './harness';
+
+const exec = promisify(execFile);
+const LOGIN = 'ci-jenkins-e2e';
+const NODE = 'node-1.teleport.example.test';
+const BOT = 'ci-jenkins';
+/** The single-use join token's name is its secret. */
+const TOKEN = `jenkins-e2e-${process.pid}-${Date.now().toString(36)}`;
+
+let double: Double;
+
+/**
+ * No private key, certificate body or SSH certificate anywhere in the build log, and not the
+ * `token` join secret either (Jenkins traces sh commands with -x).
+ */
+function expectNoSecrets(b: BuildResult): void {
+  expect(b.log).not.toContain(TOKEN);
+  expect(b.log).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  expect(b.log).not.toMatch(/-----BEGIN CERTIFICATE-----/);
+  expect(b.log).not.toMatch(/-cert-v01@openssh\.com AAAA/);
+  expect(b.log).not.toMatch(/\bMII[A-Za-z0-9+/]{40,}/); // base64 DER (key or certificate)
+}
+
+async function gone(path: string): Promise<boolean> {
+  return access(path).then(
+    () => false,
+    () => true,
+  );
+}
+
+/** A build on an agent: the double's CA and CDN, and a tool cache of its own. */
+function build(s: Sandbox, pipeline: string): Promise<BuildResult> {
+  return runPipeline(s, pipeline, {
+    env: {
+      ...double.env,
+      XDG_CACHE_HOME: join(s.root, 'cache'),
+      JENKINS_URL: 'https://jenkins.example.com/',
+      BUILD_TAG: `jenkins-deploy-${Date.now()}`,
+    },
+    timeoutMs: 120_000,
+  });
+}
+
+function withTeleport(body: string): string {
+  const options = groovyArgs({
+    proxy: double.proxy.addr,
+    token: TOKEN,
+    joinMethod: 'token',
+    kind: 'auth-ssh',
+    version: '17.4.2',
+    cli: `node ${CLI_BUNDLE}`,
+  });
+  return `withTeleport(${options}) {\n${body}\n}`;
+}
+
+/** Records the names of the TELEPORT* variables the shell sees. */
+const RECORD_VARS = (name: string) =>
+  `sh 'env | grep -o "^TELEPORT[A-Z_]*" | sort > "$RESULTS/${name}" || true'`;
+
+const describeGroovy = SKIP_GROOVY ? describe.skip : describe;
+
+describeGroovy('withTeleport with the real CLI against the Teleport double', () => {
+  beforeAll(async () => {
+    const problem = groovyProblem();
+    if (problem) throw new Error(problem);
+    double = await startDouble({ auth: true, proxy: { serverVersion: '17.4.2' } });
+    const auth = double.auth!;
+    auth.addRole({ name: 'ci-jenkins-ssh', logins: [LOGIN] });
+    auth.addBot({ name: BOT, roles: ['ci-jenkins-ssh'] });
+    auth.addToken({
+      kind: 'token',
+      version: 'v2',
+      metadata: { name: TOKEN },
+      spec: { roles: ['Bot'], join_method: 'token', bot_name: BOT },
+    });
+    await ensureLoginUser(LOGIN);
+  }, 120_000);
+  afterAll(async () => {
+    await double?.close();
+  });
+
+  it('auth-ssh: ssh from the block reaches the node; variables and folder are gone after', async () => {
+    const s = await sandbox();
+    const line = `jenkins-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const b = await build(
+      s,
+      `${RECORD_VARS('before')}
+${withTeleport(`  ${RECORD_VARS('inside')}
+  sh 'printf %s "$TELEPORT_CI_SSH_CONFIG" > "$RESULTS/ssh-config"'
+  sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ${LOGIN}@${NODE} "echo ${line} >> ~/run_log"'`)}
+${RECORD_VARS('after')}
+echo "AFTER: TELEPORT_CI_SSH_CONFIG=\${env.TELEPORT_CI_SSH_CONFIG}"`,
+    );
+    expect(b.log, b.log).toMatch(/Finished: SUCCESS\s*$/);
+    expect(b.code).toBe(0);
+
+    // The node ran the command as the role's login.
+    const { stdout } = await exec('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+    expect(stdout.trim()).toBe(line);
+    expect(double.auth!.joins.filter((j) => j.token === TOKEN)).toMatchObject([
+      { ok: true, joinMethod: 'token', bot: BOT },
+    ]);
+
+    // The variables existed inside the block only.
+    // (The agent's own TELEPORT_CDN_BASE_URL is there before, inside and after.)
+    const before = await result(s, 'before');
+    expect(before?.trim()).toBe('TELEPORT_CDN_BASE_URL');
+    expect(await result(s, 'inside')).toContain('TELEPORT_CI_SSH_CONFIG');
+    expect(await result(s, 'after')).toBe(before);
+    expect(b.log).toContain('AFTER: TELEPORT_CI_SSH_CONFIG=null');
+
+    // The block's folder (the SSH config's home) is deleted, and nothing is left in WORKSPACE_TMP.
+    const config = (await result(s, 'ssh-config')) ?? '';
+    expect(config.startsWith(`${s.workspaceTmp}/teleport-ci.`), config).toBe(true);
+    expect(await gone(config)).toBe(true);
+    expect(await leftovers(s)).toEqual([]);
+    expect(b.log).toMatch(/teleport-ci\.cjs cleanup --state-file=\S+\/state\.json/);
+
+    expectNoSecrets(b);
+  }, 180_000);
+
+  it('a consumed token fails the next build with Teleport’s message, and still cleans up', async () => {
+    // The first test's build consumed the token (single use).
+    expect(double.auth!.joins.some((j) => j.token === TOKEN && j.ok)).toBe(true);
+    const s = await sandbox();
+    const b = await build(s, withTeleport(`  echo 'BODY RAN'`));
+    expect(b.log, b.log).toMatch(/Finished: FAILURE\s*$/);
+    expect(b.code).toBe(1);
+    expect(b.log).not.toContain('BODY RAN');
+    const error = /^ERROR: (.*)$/m.exec(b.log)?.[1] ?? '';
+    expect(error, b.log).toMatch(
+      /^withTeleport: teleport-ci: auth-ssh: tbot failed: joining with token: .*token expired or not found$/,
+    );
+    // The CLI's own line was shown live, before cleanup and the build's error.
+    expect(b.log.indexOf('teleport-ci: auth-ssh: tbot failed')).toBeLessThan(
+      b.log.indexOf('teleport-ci.cjs cleanup'),
+    );
+    expect(double.auth!.joins.filter((j) => j.token === TOKEN).at(-1)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('token expired or not found'),
+    });
+    expect(b.log).toMatch(/teleport-ci\.cjs cleanup --state-file=\S+\/state\.json/);
+    expect(await leftovers(s)).toEqual([]);
+    expectNoSecrets(b);
+  }, 180_000);
+});
