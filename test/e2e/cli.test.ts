@@ -48,7 +48,9 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-async function jobEnv(ci: 'gitlab' | 'circleci' | 'jenkins'): Promise<Record<string, string>> {
+type Ci = 'gitlab' | 'circleci' | 'jenkins' | 'bitbucket' | 'azure';
+
+async function jobEnv(ci: Ci): Promise<Record<string, string>> {
   const home = await mkdtemp(join(tmpdir(), `cli-${ci}-`));
   const base = { HOME: home, TMPDIR: home };
   if (ci === 'gitlab') return { ...base, GITLAB_CI: 'true', CI_JOB_ID: '42' };
@@ -59,6 +61,9 @@ async function jobEnv(ci: 'gitlab' | 'circleci' | 'jenkins'): Promise<Record<str
       CIRCLE_WORKFLOW_JOB_ID: 'j1',
       BASH_ENV: join(home, 'bash_env'),
     };
+  if (ci === 'bitbucket')
+    return { ...base, BITBUCKET_BUILD_NUMBER: '12', BITBUCKET_STEP_UUID: '{s}' };
+  if (ci === 'azure') return { ...base, TF_BUILD: 'True', BUILD_BUILDID: '99' };
   return { ...base, JENKINS_URL: 'https://jenkins.example.test/', BUILD_TAG: 'jenkins-deploy-7' };
 }
 
@@ -162,7 +167,7 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
 });
 
 /** A job env with the stand-in tbot installed by `teleport-ci setup` on PATH. */
-async function withTbot(ci: 'gitlab' | 'circleci' | 'jenkins') {
+async function withTbot(ci: Ci) {
   const env = await jobEnv(ci);
   const setup = await cli(['setup', '--version', '17.4.2', '--print-env'], env);
   expect(setup.code).toBe(0);
@@ -219,6 +224,28 @@ describe('teleport-ci preflight per CI (before tbot runs)', () => {
     );
     expect(run.stderr.trim()).toBe(
       'teleport-ci: auth-ssh: --join-method is required on jenkins (no CI ID token to use): e.g. --join-method bound_keypair',
+    );
+  });
+  it('Bitbucket: a step without oidc: true', async () => {
+    const env = await withTbot('bitbucket');
+    const run = await cli(
+      args.map((a) => a || double.proxy.addr),
+      env,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      "teleport-ci: auth-ssh: BITBUCKET_STEP_OIDC_TOKEN is not set: add 'oidc: true' to this step in bitbucket-pipelines.yml",
+    );
+  });
+  it('Azure DevOps: no access token mapped into the step', async () => {
+    const env = await withTbot('azure');
+    const run = await cli(
+      args.map((a) => a || double.proxy.addr),
+      env,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      "teleport-ci: auth-ssh: SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN: $(System.AccessToken)' into the step's env and use a pipeline with an Azure service connection that allows OIDC",
     );
   });
   it('cleanup with nothing to do', async () => {

@@ -19,6 +19,7 @@ const SHARED_AUTH: CommandSpec['flags'] = {
   'certificate-ttl': { help: 'how long the credentials last, e.g. 30m, 1h' },
   'ca-pins': { help: 'CA pins (sha256:<hex>) when joining an auth server directly' },
   out: { help: 'folder for the credentials (default: a fresh private folder)' },
+  'data-dir': { help: "keep tbot's own identity here between runs (bound_keypair on a CI agent)" },
 };
 
 const RESULTS: CommandSpec['switches'] = {

@@ -33,6 +33,7 @@ Map<String, String> kindFlags() {
     listen           : 'listen',
     timeoutMs        : 'timeout-ms',
     diagPort         : 'diag-port',
+    dataDir          : 'data-dir',
   ]
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from '../credentials';
 import { UserError } from '../errors';
@@ -81,6 +81,9 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
   await platform.saveState(STATE.workDir, workDir);
   const ctx: AuthContext = { platform, inputs, tbot, dir };
 
+  // The CLI's --data-dir: tbot's own identity kept between runs (bound_keypair on an agent).
+  const dataDir = platform.getInput('data-dir');
+  if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const background = action.background?.(platform);
   const { outputs, services } = action.configure(ctx);
   const config: BotConfig = {
@@ -90,6 +93,7 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
     caPins: inputs.caPins,
     certificateTtl: inputs.certificateTtl,
     oneshot: !background,
+    ...(dataDir ? { storage: { type: 'directory' as const, path: dataDir } } : {}),
     debug: platform.isDebug(),
     diagAddr: background?.diagAddr,
     outputs,
