@@ -27,6 +27,46 @@ export interface JoinRequest {
   ttl_seconds: number;
   /** The stand-in's version, for the auth's records. */
   tbot_version?: string;
+  /** `bound_keypair`: the answer to a challenge from BOUND_KEYPAIR_CHALLENGE_PATH. */
+  bound_keypair?: BoundKeypairJoinParams;
+}
+
+/**
+ * `bound_keypair` join, step 1 (no client certificate): ask for a challenge. Real tbot gets it
+ * inside the join's gRPC stream (RegisterUsingBoundKeypairMethod); the double uses two requests.
+ */
+export const BOUND_KEYPAIR_CHALLENGE_PATH = '/v1/double/join/bound-keypair/challenge';
+
+export interface BoundKeypairChallengeRequest {
+  token: string;
+  /** The client's bound keypair public key (`ecdsa-sha2-nistp256 AAAA...`). */
+  public_key: string;
+}
+
+export interface BoundKeypairChallengeResponse {
+  /** Quote it back in the join (single use, valid one minute). */
+  challenge_id: string;
+  /**
+   * The key the server wants the challenge signed with: the bound key once one is bound, else
+   * `onboarding.initial_public_key`, else the key the client presented (registration secret).
+   */
+  public_key: string;
+  /** The JSON challenge document (iss, aud, sub, iat, nbf, exp, nonce). */
+  challenge: string;
+}
+
+export interface BoundKeypairJoinParams {
+  challenge_id: string;
+  /** Compact JWS (ES256) whose payload is the challenge document, signed with the bound key. */
+  challenge_response: string;
+  /** The client's bound public key (what a registration-secret join binds). */
+  public_key: string;
+  /** First join only (TBOT_REGISTRATION_SECRET / onboarding.bound_keypair.registration_secret). */
+  registration_secret?: string;
+  /** The bot instance of a still valid identity: a rejoin that consumes no recovery. */
+  bot_instance_id?: string;
+  /** The join state the previous join returned (required after the first join). */
+  join_state?: string;
 }
 
 export interface CertAuthorities {
@@ -59,6 +99,12 @@ export interface JoinResponse {
   renewable: boolean;
   identity: IssuedIdentity;
   cas: CertAuthorities;
+  /** `bound_keypair` joins: what the client keeps in its storage for the next join. */
+  bound_keypair?: {
+    bound_public_key: string;
+    bot_instance_id: string;
+    join_state: string;
+  };
 }
 
 export type Route =

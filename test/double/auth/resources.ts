@@ -5,10 +5,47 @@
 // "paraphrase") elsewhere.
 import { parseAllDocuments } from 'yaml';
 
-export type JoinMethod = 'github' | 'gitlab' | 'circleci' | 'token';
+export type JoinMethod = 'github' | 'gitlab' | 'circleci' | 'token' | 'bound_keypair';
 
 /** Join methods the double verifies; other valid Teleport methods are refused with a clear note. */
-export const DOUBLE_JOIN_METHODS: readonly JoinMethod[] = ['github', 'gitlab', 'circleci', 'token'];
+export const DOUBLE_JOIN_METHODS: readonly JoinMethod[] = [
+  'github',
+  'gitlab',
+  'circleci',
+  'token',
+  'bound_keypair',
+];
+
+/** lib/boundkeypair RecoveryModes(). */
+export const RECOVERY_MODES = ['standard', 'relaxed', 'insecure'] as const;
+export type RecoveryMode = (typeof RECOVERY_MODES)[number];
+
+/** `spec.bound_keypair` (ProvisionTokenSpecV2BoundKeypair), the fields the double reads. */
+export interface BoundKeypairSpec {
+  onboarding?: {
+    /** Single-use secret; when neither this nor initial_public_key is set, one is generated. */
+    registration_secret?: string;
+    /** A preregistered public key (`tbot keypair create`), SSH authorized_keys form. */
+    initial_public_key?: string;
+    must_register_before?: string;
+  };
+  recovery?: {
+    /** `standard` (default): limit enforced; `relaxed`: not; `insecure`: no join state either. */
+    mode?: RecoveryMode | '';
+    /** Recoveries allowed (the first join counts as one). */
+    limit?: number;
+  };
+  rotate_after?: string;
+}
+
+/** `status.bound_keypair`: server-owned state (what `tctl get token` shows). */
+export interface BoundKeypairStatus {
+  registration_secret?: string;
+  bound_public_key?: string;
+  bound_bot_instance_id?: string;
+  recovery_count: number;
+  last_recovered_at?: string;
+}
 
 /** Teleport's join methods (server side), facts §2.2 "newest server-side list". */
 export const TELEPORT_JOIN_METHODS = [
@@ -78,6 +115,7 @@ export interface TokenSpec {
   };
   gitlab?: { domain?: string; allow?: GitlabRule[]; static_jwks?: string };
   circleci?: { organization_id?: string; allow?: CircleciRule[] };
+  bound_keypair?: BoundKeypairSpec;
 }
 
 export interface TokenResource {
@@ -85,6 +123,8 @@ export interface TokenResource {
   version: 'v2';
   metadata: { name: string; expires?: string };
   spec: TokenSpec;
+  /** `bound_keypair` tokens only: the state the auth keeps (a copy; see AuthService). */
+  status?: { bound_keypair: BoundKeypairStatus };
 }
 
 export interface Bot {
@@ -279,6 +319,29 @@ export function validateToken(input: string | object): TokenResource {
           throw bad('allow rule for "circleci" must include at least "project_id" or "context_id"');
         }
       }
+      break;
+    }
+    case 'bound_keypair': {
+      // lib/auth/join_bound_keypair.go CreateBoundKeypairToken / validateBoundKeypairTokenSpec.
+      const raw: unknown = spec.bound_keypair;
+      if (!isRecord(raw)) throw bad('bound_keypair token requires non-nil spec.bound_keypair');
+      const bk = raw as BoundKeypairSpec;
+      if (!isRecord(bk.recovery)) throw bad('spec.bound_keypair.recovery: field is required');
+      const mode = String(bk.recovery.mode ?? '');
+      if (mode !== '' && !(RECOVERY_MODES as readonly string[]).includes(mode)) {
+        // boundkeypair.ParseRecoveryMode (paraphrase)
+        throw bad(
+          `parsing recovery mode: invalid recovery mode "${mode}", expected one of ${RECOVERY_MODES.join(', ')}`,
+        );
+      }
+      const limit: unknown = bk.recovery.limit;
+      if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 0)) {
+        throw bad(
+          `spec.bound_keypair.recovery.limit: must be a non-negative integer, got ${JSON.stringify(limit)}`,
+        ); // paraphrase (a uint32 in Teleport)
+      }
+      const onboarding = bk.onboarding ?? {};
+      if (!isRecord(onboarding)) throw bad('spec.bound_keypair.onboarding must be a mapping'); // paraphrase
       break;
     }
     default:

@@ -6,6 +6,8 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { PeerInfo, ProxyContext, ProxyServer, UpgradeContext } from '../proxy';
 import {
+  BOUND_KEYPAIR_CHALLENGE_PATH,
+  type BoundKeypairJoinParams,
   CERTS_PATH,
   type CertsRequest,
   JOIN_PATH,
@@ -133,6 +135,26 @@ function splice(client: Duplex, target: Socket, head: Buffer): void {
 export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: TunnelRecord[] } {
   const tunnels: TunnelRecord[] = [];
 
+  proxy.addRoute('POST', BOUND_KEYPAIR_CHALLENGE_PATH, async (ctx) => {
+    try {
+      let b: unknown;
+      try {
+        b = await ctx.readJson();
+      } catch {
+        throw new TeleportError('bad-parameter', 'request body is not valid JSON');
+      }
+      if (!isRecord(b) || typeof b.public_key !== 'string' || b.public_key === '') {
+        throw new TeleportError('bad-parameter', 'missing parameter public_key');
+      }
+      ctx.json(
+        200,
+        auth.boundKeypairChallenge({ token: String(b.token ?? ''), public_key: b.public_key }),
+      );
+    } catch (err) {
+      sendError(ctx, err);
+    }
+  });
+
   proxy.addRoute('POST', JOIN_PATH, async (ctx) => {
     try {
       const b = await body(ctx);
@@ -144,6 +166,9 @@ export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: Tun
         tls_public_key: String(b.tls_public_key),
         ttl_seconds: Number(b.ttl_seconds ?? 0),
         ...(typeof b.tbot_version === 'string' ? { tbot_version: b.tbot_version } : {}),
+        ...(isRecord(b.bound_keypair)
+          ? { bound_keypair: b.bound_keypair as unknown as BoundKeypairJoinParams }
+          : {}),
       };
       ctx.json(200, await auth.join(req));
     } catch (err) {

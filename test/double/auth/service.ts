@@ -7,7 +7,10 @@ import path from 'node:path';
 import type { JSONWebKeySet } from 'jose';
 import { createSshCa, type SshCa } from '../ssh/ca';
 import { checkCircleciRules, checkGithubRules, checkGitlabRules } from './allow-rules';
+import { BoundKeypairJoins } from './bound-keypair';
 import type {
+  BoundKeypairChallengeRequest,
+  BoundKeypairChallengeResponse,
   CertAuthorities,
   CertsRequest,
   CertsResponse,
@@ -21,6 +24,7 @@ import {
   type App,
   allowedBy,
   type Bot,
+  type BoundKeypairStatus,
   type Database,
   type KubeCluster,
   type Role,
@@ -107,6 +111,10 @@ export interface AuthService {
   /** Every certificate issued, in order. */
   issued: IssuedRecord[];
   cas(): CertAuthorities;
+  /** `bound_keypair` tokens: the server-owned status (`status.bound_keypair` of the token). */
+  boundKeypairStatus(token: string): BoundKeypairStatus | undefined;
+  /** `bound_keypair` join, step 1: a challenge to sign with the bound key. */
+  boundKeypairChallenge(req: BoundKeypairChallengeRequest): BoundKeypairChallengeResponse;
   join(req: JoinRequest): Promise<JoinResponse>;
   /** `caller` is the record of the client certificate presented on mutual TLS. */
   certs(caller: IssuedRecord, req: CertsRequest): Promise<CertsResponse>;
@@ -167,6 +175,7 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
   const bySerial = new Map<string, IssuedRecord>();
   const joins: JoinRecord[] = [];
   const issued: IssuedRecord[] = [];
+  const boundKeypair = new BoundKeypairJoins(clusterName);
 
   const cas = (): CertAuthorities => ({
     cluster_name: clusterName,
@@ -347,11 +356,30 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
     },
     addToken(resource) {
       const token = validateToken(resource);
+      if (token.spec.join_method === 'bound_keypair') {
+        token.status = { bound_keypair: boundKeypair.register(token) };
+      } else {
+        boundKeypair.forget(token.metadata.name);
+      }
       tokens.set(token.metadata.name, token);
       return token;
     },
     removeToken(name) {
       tokens.delete(name);
+      boundKeypair.forget(name);
+    },
+    boundKeypairStatus: (name) => boundKeypair.status(name),
+    boundKeypairChallenge(req) {
+      const token = tokens.get(req.token);
+      const expired =
+        token?.metadata.expires !== undefined && Date.parse(token.metadata.expires) <= Date.now();
+      if (!token || expired) {
+        throw denied(`"" can not join the cluster with role "Bot", token expired or not found`);
+      }
+      if (token.spec.join_method !== 'bound_keypair') {
+        throw badParameter('specified join token is not for `bound_keypair` method');
+      }
+      return boundKeypair.challenge(token, req.public_key);
     },
     addBot(bot) {
       if (!bot.name) throw badParameter('missing parameter Name');
@@ -461,9 +489,9 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         if (method === 'github' || method === 'gitlab' || method === 'circleci') {
           claims = await checkIdToken(token, req.id_token);
           record.claims = claims;
-        } else if (method !== 'token') {
+        } else if (method !== 'token' && method !== 'bound_keypair') {
           throw badParameter(
-            `the Teleport double does not implement the "${method}" join method (it verifies github, gitlab, circleci and token)`,
+            `the Teleport double does not implement the "${method}" join method (it verifies github, gitlab, circleci, token and bound_keypair)`,
           );
         }
         const botName = token.spec.bot_name ?? '';
@@ -471,16 +499,38 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         if (!bot) throw notFound(`user "bot-${botName}" is not found`); // paraphrase
         const botRoles = rolesOf(bot);
         const ttl = ttlOf(req.ttl_seconds);
-        const { identity } = await issueIdentity({
-          bot,
-          roles: botRoles,
-          sshPublicKey: req.ssh_public_key,
-          tlsPublicKey: req.tls_public_key,
-          ttlSeconds: ttl,
-          kind: 'bot',
-          reissuable: true,
-          purpose: 'bot identity',
-        });
+        const issue = () =>
+          issueIdentity({
+            bot,
+            roles: botRoles,
+            sshPublicKey: req.ssh_public_key,
+            tlsPublicKey: req.tls_public_key,
+            ttlSeconds: ttl,
+            kind: 'bot',
+            reissuable: true,
+            purpose: 'bot identity',
+          });
+        if (method === 'bound_keypair') {
+          let identity: IssuedIdentity | undefined;
+          const outcome = await boundKeypair.join(token, req.bound_keypair, async () => {
+            identity = (await issue()).identity;
+          });
+          record.ok = true;
+          record.bot = bot.name;
+          return {
+            bot_name: bot.name,
+            username: `bot-${bot.name}`,
+            renewable: true,
+            identity: identity as IssuedIdentity,
+            cas: cas(),
+            bound_keypair: {
+              bound_public_key: outcome.boundPublicKey,
+              bot_instance_id: outcome.botInstanceId,
+              join_state: outcome.joinState,
+            },
+          };
+        }
+        const { identity } = await issue();
         // The `token` method is single use (generateCertsBot deletes it) and renewable.
         if (method === 'token') tokens.delete(token.metadata.name);
         record.ok = true;

@@ -36,6 +36,8 @@ export interface Features {
   /** `onboarding.gitlab.token_env_var_name` and the quoted "missing" message (facts §4.1,
    * "newer"; the double: 18.0). */
   gitlabTokenEnvVarName: boolean;
+  /** `bound_keypair` joining and `onboarding.bound_keypair` (facts §2.2: v18). */
+  boundKeypair: boolean;
   /** The legacy `tbot proxy ... ssh` ProxyCommand via TBOT_SSH_CONFIG_PROXY_COMMAND_MODE=legacy
    * (facts §3: v16 only). */
   legacySshProxyMode: boolean;
@@ -91,6 +93,7 @@ export function featuresOf(version: string): Features {
     rejectBothAddresses: major < 18,
     perClusterSshFiles: major >= 18,
     gitlabTokenEnvVarName: major >= 18,
+    boundKeypair: atLeast(version, '18.0.0'),
     legacySshProxyMode: major === 16,
     joinMethods: joinMethods.sort(),
   };

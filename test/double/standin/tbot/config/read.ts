@@ -398,6 +398,16 @@ function topLevelFields(f: Features): Record<string, Field> {
       fields: { token_env_var_name: 'string' },
     };
   }
+  if (f.boundKeypair) {
+    onboarding.bound_keypair = {
+      struct: 'config.BoundKeypairOnboardingConfig',
+      fields: {
+        registration_secret: 'string',
+        registration_secret_path: 'string',
+        static_private_key_path: 'string',
+      },
+    };
+  }
   const top: Record<string, Field> = {
     version: 'string',
     onboarding: { struct: 'config.OnboardingConfig', fields: onboarding },

@@ -62,6 +62,12 @@ export interface Onboarding {
   azure?: { client_id?: string };
   terraform?: { audience_tag?: string };
   gitlab?: { token_env_var_name?: string };
+  /** v18 (`BoundKeypairOnboardingConfig`). */
+  bound_keypair?: {
+    registration_secret?: string;
+    registration_secret_path?: string;
+    static_private_key_path?: string;
+  };
 }
 
 export interface BotConfig {

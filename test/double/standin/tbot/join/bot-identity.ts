@@ -16,6 +16,7 @@ import { log } from '../log';
 import { type ClientCert, type Endpoint, requestJson } from '../net/client';
 import type { Writer } from '../outputs/destination';
 import { artifactFiles } from '../outputs/templates';
+import { BKP_FILES, type BoundKeypairClient, prepareBoundKeypairJoin } from './bound-keypair';
 import { idTokenFor, tokenValue } from './token-sources';
 
 export interface BotIdentity {
@@ -124,6 +125,18 @@ export class BotIdentityService {
     return this.join();
   }
 
+  /**
+   * `bound_keypair`: the bot instance of the identity in memory or storage while it is still
+   * valid (Teleport reads it from the client certificate); an expired or missing identity means
+   * a recovery (a new bot instance, counted against `recovery.limit`).
+   */
+  private async liveBotInstance(): Promise<string | undefined> {
+    const current = this.identity ?? (await loadStored(this.storage));
+    if (!current || current.expires.getTime() <= Date.now()) return undefined;
+    const stored = (await this.storage.read(BKP_FILES.botInstance))?.toString().trim();
+    return stored || undefined;
+  }
+
   private async join(): Promise<BotIdentity> {
     const token = await tokenValue(this.cfg.onboarding.token ?? '');
     log.info('TBOT:IDENTITY', 'Fetching bot identity using token', {
@@ -131,12 +144,24 @@ export class BotIdentityService {
     });
     const key = await generateKeyPair();
     let res: JoinResponse;
+    let bkp: BoundKeypairClient | undefined;
     try {
-      const idToken = await idTokenFor(this.cfg, this.f);
+      const method = this.cfg.onboarding.join_method ?? '';
+      if (method === 'bound_keypair') {
+        bkp = await prepareBoundKeypairJoin({
+          cfg: this.cfg,
+          storage: this.storage,
+          ep: this.ep,
+          token,
+          botInstanceId: await this.liveBotInstance(),
+        });
+      }
+      const idToken = bkp ? undefined : await idTokenFor(this.cfg, this.f);
       const req: JoinRequest = {
         token,
-        join_method: this.cfg.onboarding.join_method ?? '',
+        join_method: method,
         ...(idToken ? { id_token: idToken } : {}),
+        ...(bkp ? { bound_keypair: bkp.params } : {}),
         ssh_public_key: key.sshPublicKey,
         tls_public_key: key.tlsPublicKeyPem,
         ttl_seconds: seconds(this.cfg.credential_ttl ?? 3600e9),
@@ -146,6 +171,7 @@ export class BotIdentityService {
     } catch (err) {
       throw wrap(err, 'joining with token');
     }
+    if (bkp) await bkp.commit(res);
     const id: BotIdentity = {
       key,
       sshCert: res.identity.ssh_cert,
