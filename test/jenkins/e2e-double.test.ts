@@ -5,7 +5,8 @@
  * is checked for secrets, and the block's variables and folder are gone afterwards.
  */
 import { execFile } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,4 +168,63 @@ echo "AFTER: TELEPORT_CI_SSH_CONFIG=\${env.TELEPORT_CI_SSH_CONFIG}"`,
     expect(await leftovers(s)).toEqual([]);
     expectNoSecrets(b);
   }, 180_000);
+
+  it('bound_keypair: the first build registers with the secret, the next joins with the kept keypair only', async () => {
+    const SECRET = `reg-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    double.auth!.addToken({
+      kind: 'token',
+      version: 'v2',
+      metadata: { name: 'jenkins-agent' },
+      spec: {
+        roles: ['Bot'],
+        join_method: 'bound_keypair',
+        bot_name: BOT,
+        // relaxed: builds further apart than the credential TTL still rejoin.
+        bound_keypair: {
+          onboarding: { registration_secret: SECRET },
+          recovery: { mode: 'relaxed' },
+        },
+      },
+    });
+    const dataDir = await mkdtemp(join(tmpdir(), 'jenkins-agent-tbot-'));
+    const pipeline = (line: string, withSecret: boolean) => {
+      const options = groovyArgs({
+        proxy: double.proxy.addr,
+        token: 'jenkins-agent',
+        joinMethod: 'bound_keypair',
+        dataDir,
+        ...(withSecret ? { registrationSecretCredentialsId: 'tbot-registration' } : {}),
+        kind: 'auth-ssh',
+        version: '18.6.4',
+        cli: `node ${CLI_BUNDLE}`,
+      });
+      return `withTeleport(${options}) {\n  sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ${LOGIN}@${NODE} "echo ${line} >> ~/run_log"'\n}`;
+    };
+    for (const [n, withSecret] of [
+      [1, true],
+      [2, false],
+    ] as const) {
+      const s = await sandbox();
+      const line = `jenkins-bk-${n}-${Date.now()}`;
+      const b = await runPipeline(s, pipeline(line, withSecret), {
+        env: {
+          ...double.env,
+          XDG_CACHE_HOME: join(s.root, 'cache'),
+          JENKINS_URL: 'https://jenkins.example.com/',
+          BUILD_TAG: `jenkins-deploy-bk-${n}`,
+        },
+        credentials: withSecret ? { 'tbot-registration': SECRET } : {},
+        timeoutMs: 120_000,
+      });
+      expect(b.log, b.log).toMatch(/Finished: SUCCESS\s*$/);
+      const { stdout } = await exec('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+      expect(stdout.trim()).toBe(line);
+      expect(b.log).not.toContain(SECRET);
+      expectNoSecrets(b);
+    }
+    expect(double.auth!.joins.filter((j) => j.token === 'jenkins-agent').map((j) => j.ok)).toEqual([
+      true,
+      true,
+    ]);
+  }, 240_000);
 });
