@@ -256,6 +256,35 @@ describe('teleport-ci preflight per CI (before tbot runs)', () => {
 });
 
 describe('progress on a terminal', () => {
+  /** Runs the CLI under a real pseudo-terminal (util-linux `script`), as a person would. */
+  async function onTerminal(args: string[], env: Record<string, string>) {
+    const command = [CLI, ...args].map((a) => `'${a}'`).join(' ');
+    const options = { env: { PATH: process.env.PATH, ...double.env, ...env, TERM: 'xterm' } };
+    // `script -e` exits with the command's code; the output is what matters here.
+    return exec('script', ['-qec', command, '/dev/null'], options).then(
+      (r) => r.stdout,
+      (err: { stdout?: string }) => err.stdout ?? '',
+    );
+  }
+
+  it('draws one bar redrawn in place on a terminal, in colour unless NO_COLOR', async () => {
+    double.cdn.inject({ kind: 'slow-body', bytesPerSecond: 60_000, times: 2 });
+    const env = await jobEnv('gitlab');
+    const out = await onTerminal(['setup', '--version', '17.1.0', '--proxy', 'localhost:1'], env);
+    // A refused proxy ends in a red 'teleport-ci:' on a terminal...
+    expect(out).toContain('\x1b[31mteleport-ci:\x1b[0m');
+    const bar = await onTerminal(['setup', '--version', '17.1.0'], await jobEnv('gitlab'));
+    double.cdn.clearFaults();
+    expect(bar).toMatch(/\r\[#* *\] \d+% [\d.]+\/[\d.]+ MB [\d.]+ MB\/s/);
+    expect(bar).toMatch(/\r\[#{30}\] 100% /);
+    expect(bar).not.toContain('Downloading:');
+    const plain = await onTerminal(['setup', '--version', '17.1.0', '--proxy', 'localhost:1'], {
+      ...env,
+      NO_COLOR: '1',
+    });
+    expect(plain).not.toMatch(/\x1b\[/);
+  });
+
   it('plain lines in CI logs, no colour codes when NO_COLOR or not a terminal', async () => {
     const run = await cli(['setup', '--version', '16.5.4'], {
       ...(await jobEnv('gitlab')),
