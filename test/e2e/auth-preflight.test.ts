@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Double, startDouble } from '../double';
 import { runWorkflow } from '../runner';
+import { workflowYaml } from '../runner/workflow-builder';
 import { expectOneLineFailure, runnerFor } from './helpers';
 
 let double: Double;
@@ -21,24 +22,10 @@ function workflow(opts: {
   with: Record<string, string>;
   permissions?: string;
 }) {
-  const inputs = Object.entries(opts.with)
-    .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)
-    .join('\n');
-  return `
-on: push
-${opts.permissions ?? ''}
-jobs:
-  deploy:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: ./packages/setup
-        with:
-          version: ${opts.version}
-      - uses: ./packages/${opts.action}
-        id: auth
-        with:
-${inputs}
-`;
+  return workflowYaml([{ uses: `./packages/${opts.action}`, id: 'auth', with: opts.with }], {
+    setupVersion: opts.version,
+    permissions: opts.permissions,
+  });
 }
 
 const auth = { proxy: 'teleport.example.test:443', token: 'github-bot' };

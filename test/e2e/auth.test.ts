@@ -12,6 +12,7 @@ import { startKubeApi } from '../double/kube';
 import { ensureLoginUser } from '../double/ssh/users';
 import type { JobResult } from '../runner';
 import { runWorkflow } from '../runner';
+import { ID_TOKEN_PERMISSIONS, type WorkflowStep, workflowYaml } from '../runner/workflow-builder';
 import { expectOneLineFailure, expectSuccess, runnerFor } from './helpers';
 
 const exec = promisify(execFile);
@@ -86,45 +87,14 @@ afterAll(async () => {
   ]);
 });
 
-interface Step {
-  uses?: string;
-  id?: string;
-  with?: Record<string, string>;
-  run?: string;
-  if?: string;
-}
-
-function workflow(steps: Step[], version = '17.4.2'): string {
-  const render = (s: Step) => {
-    const lines = [`      - ${s.uses ? `uses: ${s.uses}` : `run: ${JSON.stringify(s.run)}`}`];
-    if (s.id) lines.push(`        id: ${s.id}`);
-    if (s.if) lines.push(`        if: ${s.if}`);
-    if (s.with) {
-      lines.push('        with:');
-      for (const [k, v] of Object.entries(s.with))
-        lines.push(`          ${k}: ${JSON.stringify(v)}`);
-    }
-    return lines.join('\n');
-  };
-  return `on: push
-permissions:
-  id-token: write
-  contents: read
-jobs:
-  deploy:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: ./packages/setup
-        with:
-          version: ${version}
-${steps.map(render).join('\n')}
-`;
+function workflow(steps: WorkflowStep[], version = '17.4.2'): string {
+  return workflowYaml(steps, { setupVersion: version, permissions: ID_TOKEN_PERMISSIONS });
 }
 
 const teleport = { proxy: '${{ vars.TELEPORT_PROXY }}', token: 'github-bot' };
 
 async function run(
-  steps: Step[],
+  steps: WorkflowStep[],
   opts: { version?: string; debug?: boolean; runId?: string } = {},
 ): Promise<JobResult> {
   const token = double.github!.env();

@@ -131,7 +131,7 @@ eval "$("$CLI" auth ${FLAGS} --print-env)"
 tsh ls | grep -c node-1`);
     expect(code, out).toBe(0);
     expect(out).toMatch(/^1$/m);
-    expect(out).toMatch(/project_path: "group\/deploy"/); // the claims, shown as on GitHub
+    expect(out).toMatch(/project_path: group\/deploy\n/); // the claims, shown as on GitHub
     noSecrets(out);
   });
 

@@ -117,8 +117,6 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
       'auth-ssh',
       '--proxy',
       'teleport.example.com:443',
-      '--token',
-      'gitlab-demo',
       '--join-method',
       'gitlab',
       '--out',
@@ -129,7 +127,9 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
       '30m',
       '--print-env',
     ]);
-    // tbot reads the token from the environment: the CLI must see it.
+    // The join token's name travels in the environment, never on the command line (`ps`).
+    expect(auth!.env.TELEPORT_BOT_TOKEN).toBe('gitlab-demo');
+    // tbot reads the ID token from the environment: the CLI must see it.
     expect(auth!.env.TBOT_GITLAB_JWT).toBe(JWT);
     expect(auth!.env.GITLAB_CI).toBe('true');
     expect(cleanup!.argv).toEqual(['cleanup']);
@@ -223,15 +223,14 @@ describe('finding teleport-ci', () => {
     expect(r.code, r.output).toBe(0);
     const [setup, auth] = teleportCalls(await fake.calls());
     expect(setup!.argv.slice(0, 3)).toEqual(['setup', '--version', 'auto']);
-    expect(auth!.argv.slice(0, 7)).toEqual([
+    expect(auth!.argv.slice(0, 5)).toEqual([
       'auth',
       '--proxy',
       'teleport.example.com:443',
-      '--token',
-      'gitlab-demo',
       '--join-method',
       'gitlab',
     ]);
+    expect(auth!.env.TELEPORT_BOT_TOKEN).toBe('gitlab-demo');
     expect(auth!.argv).not.toContain('--roles');
     expect(auth!.argv).not.toContain('--certificate-ttl');
     expect(r.output).toMatch(

@@ -260,7 +260,7 @@ export async function makeFakeCli(base: string): Promise<FakeCli> {
   const recorder = `
 const fs = require('node:fs');
 const path = require('node:path');
-const pick = ['TBOT_GITLAB_JWT', 'GITLAB_CI', 'CI_JOB_ID', 'PATH', 'TELEPORT_DESTINATION_DIR', 'TELEPORT_CI'];
+const pick = ['TBOT_GITLAB_JWT', 'GITLAB_CI', 'CI_JOB_ID', 'PATH', 'TELEPORT_DESTINATION_DIR', 'TELEPORT_CI', 'TELEPORT_BOT_TOKEN'];
 function record(tool, argv) {
   const env = {};
   for (const k of pick) env[k] = process.env[k];

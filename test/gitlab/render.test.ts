@@ -80,9 +80,11 @@ describe('teleport component (hidden job templates)', () => {
     expect(before).toContain(
       '$TELEPORT_CI setup --version "17.4.2" --proxy "teleport.example.com:443" --print-env',
     );
-    expect(before).toMatch(
-      /\$TELEPORT_CI auth-ssh --proxy "teleport\.example\.com:443" --token "gitlab-demo" --join-method "gitlab" --out "\$TELEPORT_DESTINATION_DIR"/,
+    expect(before).toContain('teleport_command=auth-ssh\n');
+    expect(before).toContain(
+      'TELEPORT_BOT_TOKEN="gitlab-demo" $TELEPORT_CI "$teleport_command" --proxy "teleport.example.com:443" --join-method "gitlab" --out "$TELEPORT_DESTINATION_DIR"',
     );
+    expect(before).not.toContain('--token');
     expect(before).toContain('teleport_roles="access,deploy"');
     expect(before).toContain('teleport_ttl="30m"');
     expect(before).toContain('export TELEPORT_SSH_CONFIG=');
@@ -116,13 +118,15 @@ describe('teleport component (hidden job templates)', () => {
     const kube = out.kube as Job;
     expect(imageOf(audit)).toBe('registry.example.com/ci/node:20');
     expect(audit.id_tokens?.TBOT_GITLAB_JWT?.aud).toBe('teleport.example.com');
-    expect(joined(audit.before_script)).toContain('$TELEPORT_CI auth --proxy');
+    expect(joined(audit.before_script)).toContain('teleport_command=auth\n');
     expect(joined(audit.before_script)).toContain('if [ "false" = "true" ]; then');
     expect(imageOf(kube)).toBe('my/kubectl:1');
     expect(joined(kube.before_script)).toContain(
-      '$TELEPORT_CI auth-k8s --proxy "teleport.example.com:443" --token "gitlab-demo"',
+      'teleport_command=auth-k8s teleport_kubernetes_cluster="prod-k8s"\n',
     );
-    expect(joined(kube.before_script)).toContain('--kubernetes-cluster "prod-k8s"');
+    expect(joined(kube.before_script)).toContain(
+      '${teleport_kubernetes_cluster:+--kubernetes-cluster "$teleport_kubernetes_cluster"}',
+    );
   });
 
   it('two includes with their own prefix and cluster: each job gets its own audience', async () => {
@@ -145,7 +149,7 @@ describe('teleport component (hidden job templates)', () => {
     const out = await repo.preview({ file });
     expect((out.a as Job).id_tokens?.TBOT_GITLAB_JWT?.aud).toBe('teleport.example.com');
     expect((out.b as Job).id_tokens?.TBOT_GITLAB_JWT?.aud).toBe('staging.example.com');
-    expect(joined((out.b as Job).before_script)).toContain('--token "gitlab-staging"');
+    expect(joined((out.b as Job).before_script)).toContain('TELEPORT_BOT_TOKEN="gitlab-staging"');
   });
 
   it('a $VARIABLE cluster/proxy/token passes validation and is left for GitLab and the shell', async () => {
@@ -169,7 +173,7 @@ describe('teleport component (hidden job templates)', () => {
     expect(j.id_tokens?.TBOT_GITLAB_JWT?.aud).toBe('$TELEPORT_CLUSTER');
     expect(joined(j.before_script)).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell/GitLab variable reference
-      '--proxy "${TELEPORT_PROXY}" --token "$TELEPORT_BOT_TOKEN" --join-method "token"',
+      'TELEPORT_BOT_TOKEN="$TELEPORT_BOT_TOKEN" $TELEPORT_CI "$teleport_command" --proxy "${TELEPORT_PROXY}" --join-method "token"',
     );
   });
 });

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, COMMON_FLAGS } from '../../packages/cli/src/commands';
+import { COMMANDS, COMMON_FLAGS } from '../../packages/cli/src/usage';
 import { LIBRARY, STEP_SOURCE, stepOptions } from './harness';
 
 const source = await readFile(STEP_SOURCE, 'utf8');

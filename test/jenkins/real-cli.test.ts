@@ -97,7 +97,7 @@ withTeleport(${groovyArgs({ ...BASE, kind: last, version: 'none' })}) { echo 'BO
 withTeleport(${groovyArgs({ ...BASE, joinMethod: 'bound_keypair', kind: 'auth-ssh', app: 'grafana', version: 'none' })}) { echo 'BODY RAN' }`,
     );
     expect(b.log, b.log).toContain(
-      "RESULT generic_oidc: withTeleport: teleport-ci: auth: --join-method 'generic_oidc' is not one of github, gitlab, circleci, bitbucket, azure_devops, bound_keypair, token",
+      "RESULT generic_oidc: withTeleport: teleport-ci: auth: --join-method: 'generic_oidc' is not one of github, gitlab, circleci, bitbucket, azure_devops, bound_keypair, token",
     );
     await expectFailedCleanly(
       s,

@@ -1,2 +1,2 @@
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as n,d as o}from"./chunks/chunk-CJ5XHTUP.mjs";await n(t(),"application-tunnel (cleanup)",o);
+import{a as t,b as n,d as o}from"./chunks/chunk-Y6PPLGHP.mjs";await t(n(),"application-tunnel (cleanup)",o);

@@ -1,4 +1,4 @@
-import type { CliResults } from '@teleport-actions/core/cli';
+import { type CliResults, UserError } from '@teleport-actions/core/teleport-ci';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -19,7 +19,7 @@ function variables(results: CliResults): Array<[string, string]> {
   ];
   for (const [name] of vars) {
     if (!NAME.test(name))
-      throw new Error(`refusing to export a variable named ${JSON.stringify(name)}`);
+      throw new UserError(`refusing to export a variable named ${JSON.stringify(name)}`);
   }
   return vars;
 }
@@ -39,7 +39,7 @@ export function dotenvExports(results: CliResults, currentPath: string): string 
   if (results.paths.length > 0) vars.push(['PATH', [...results.paths, currentPath].join(':')]);
   const bad = vars.find(([, v]) => /[\r\n]/.test(v));
   if (bad)
-    throw new Error(
+    throw new UserError(
       `${bad[0]} holds a line break, which dotenv files cannot carry: use --env-format shell`,
     );
   return vars.map(([k, v]) => `${k}=${v}\n`).join('');

@@ -1,5 +1,5 @@
 import pkg from '../package.json' with { type: 'json' };
-import { COMMANDS, commandHelp, mainHelp } from './commands';
+import { COMMANDS, commandHelp, mainHelp } from './usage';
 
 // Start-up path: help and version answer without loading the engine.
 const [command, ...args] = process.argv.slice(2);
@@ -17,7 +17,7 @@ if (!command || command === '--help' || command === '-h' || command === 'help') 
 } else {
   // The engine loads only for a real command. No top-level await: the bundle is CommonJS,
   // which Node starts faster than an ES module.
-  void import('./run').then(async ({ runCommand }) => {
+  void import('./run-command').then(async ({ runCommand }) => {
     const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
     process.exitCode = await runCommand(command, args, process.env, {
       stdout: (text) => process.stdout.write(text),

@@ -1,7 +1,4 @@
-// What every entry point shares. Each action imports its own entry (`/setup`, `/auth`) so
-// its bundle holds only what it runs.
-export { errorMessage, InputError, UserError } from './errors';
-export { parseBooleanInput } from './inputs';
+// What every action's entry point shares. Each action also imports its own flow (`/setup`,
+// `/auth`) so its bundle holds only what it runs.
+export { runEntryPoint } from './entry-point';
 export { githubPlatform } from './platform/github';
-export type { CiPlatform, Logger } from './platform/platform';
-export { runEntryPoint } from './run';

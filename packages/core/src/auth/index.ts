@@ -1,9 +1,9 @@
-export { authAppAction } from '../actions/application';
-export { authAction, authSshAction } from '../actions/identity';
-export { authK8sAction } from '../actions/kubernetes';
-export { applicationTunnelAction, databaseTunnelAction } from '../actions/tunnels';
-export type { BotConfig, Output, Service } from '../tbot/config';
-export { renderTbotConfig } from '../tbot/config';
+// What the auth actions' entry points import.
+export { applicationTunnelAction } from '../actions/application-tunnel';
+export { authAction } from '../actions/auth';
+export { authAppAction } from '../actions/auth-app';
+export { authK8sAction } from '../actions/auth-k8s';
+export { authSshAction } from '../actions/auth-ssh';
+export { databaseTunnelAction } from '../actions/database-tunnel';
 export { runAuthPost } from './post';
-export type { AuthAction } from './run-auth';
 export { runAuth } from './run-auth';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { removeCredentials } from '../credentials';
 import type { CiPlatform } from '../platform/platform';
-import { stopTbot } from '../tbot/run';
+import { stopTbot } from '../tbot/process';
+import { removeCredentials } from './credentials';
 import { STATE } from './state';
 
 /**

@@ -1,40 +1,51 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lockDown, makeCredentialsDir, useCredentialsDir } from '../credentials';
 import { UserError } from '../errors';
-import type { JoinPreflight } from '../join/github';
+import type { JoinPreflight } from '../join/id-token';
 import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
-import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/run';
-import { detectTbot, type TbotBinary } from '../tbot/version';
-import { readSharedAuthInputs, type SharedAuthInputs } from './inputs';
+import { detectTbot, type TbotBinary } from '../tbot/detect';
+import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
+import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
+import { type AuthSettings, readAuthSettings } from './settings';
 import { STATE } from './state';
+import { summaryTable } from './summary';
 
 export interface AuthContext {
   platform: CiPlatform;
-  inputs: SharedAuthInputs;
+  /** The inputs every auth action shares. */
+  auth: AuthSettings;
   tbot: TbotBinary;
   /** The step's private credentials folder. */
   dir: string;
 }
 
-/** What one auth action adds to the shared flow. */
-export interface AuthAction {
+/** How a background action reaches tbot's diagnostics, and how long it waits for readiness. */
+export interface BackgroundSettings {
+  diagAddr: string;
+  timeoutMs: number;
+}
+
+/**
+ * What one auth action adds to the shared flow. `readInputs` checks the action's own inputs
+ * and returns them as a settings value, which every later step receives.
+ */
+export interface AuthAction<S = unknown> {
   /** The action's name, e.g. `auth-k8s`. */
   name: string;
   version: string;
   /** Reads and checks the action's own inputs (before anything runs). */
-  readInputs(platform: CiPlatform): void;
+  readInputs(platform: CiPlatform): S;
   /** Refuses a tbot too old for what the inputs ask (before anything runs). */
-  check?(tbot: TbotBinary): void;
+  check?(settings: S, tbot: TbotBinary): void;
   /** The outputs (one-shot) or services (background) for tbot, given the job's tbot. */
-  configure(ctx: AuthContext): { outputs: Output[]; services?: Service[] };
-  /** Background actions: how to reach tbot's diagnostics and how long to wait. */
-  background?(platform: CiPlatform): { diagAddr: string; timeoutMs: number };
+  configure(ctx: AuthContext, settings: S): { outputs: Output[]; services?: Service[] };
+  /** Background actions: tbot keeps running after the step, serving its services. */
+  background?(settings: S): BackgroundSettings;
   /** Sets step outputs and variables once tbot succeeded; returns rows for the summary. */
-  publish(ctx: AuthContext): Promise<Array<[string, string]>>;
+  publish(ctx: AuthContext, settings: S): Promise<Array<[string, string]>>;
 }
 
 const JOIN_WORDS = /join|token|allow rule|audience|expired|claims|denied|not found|access/i;
@@ -46,54 +57,41 @@ function explainFailure(err: TbotFailedError, token: string, preflight?: JoinPre
   );
 }
 
-function summaryTable(
-  action: string,
-  who: IssuedIdentity | undefined,
-  rows: Array<[string, string]>,
-) {
-  const lines = [`### Teleport ${action}`, '', '| | |', '| --- | --- |'];
-  if (who) {
-    lines.push(`| Bot | \`${who.bot ?? who.user}\` |`);
-    lines.push(`| Roles | ${who.roles.map((r) => `\`${r}\``).join(', ') || "all of the bot's"} |`);
-    lines.push(`| Expires | ${who.expires.toISOString()} |`);
-  }
-  for (const [k, v] of rows) lines.push(`| ${k} | \`${v}\` |`);
-  return `${lines.join('\n')}\n`;
+function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
+  platform.log.info(
+    `Joined as ${who.user} with roles ${who.roles.join(', ') || '(all)'}; credentials expire ${who.expires.toISOString()}`,
+  );
 }
 
 /** The main step of every auth action: check, join, write, publish. */
-export async function runAuth(platform: CiPlatform, action: AuthAction): Promise<void> {
-  const inputs = readSharedAuthInputs(platform);
-  action.readInputs(platform);
+export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): Promise<void> {
+  const auth = readAuthSettings(platform);
+  const settings = action.readInputs(platform);
   const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
-  action.check?.(tbot);
-  const preflight = await joinPreflight(platform, platform.joinMethod, inputs.proxy);
+  action.check?.(settings, tbot);
+  const preflight = await joinPreflight(platform, platform.joinMethod, auth.proxy);
 
-  // The CLI's --out names the folder; otherwise a fresh one per step.
-  const out = platform.getInput('out');
-  const dir = out
-    ? await useCredentialsDir(out)
+  const dir = auth.out
+    ? await useCredentialsDir(auth.out)
     : await makeCredentialsDir(platform.tempDir(), action.name);
   await platform.saveState(STATE.credentialsDir, dir);
-  await platform.saveState(STATE.cleanup, String(inputs.cleanup));
+  await platform.saveState(STATE.cleanup, String(auth.cleanup));
   const workDir = await mkdtemp(join(platform.tempDir(), `teleport-${action.name}-tbot-`));
   await platform.saveState(STATE.workDir, workDir);
-  const ctx: AuthContext = { platform, inputs, tbot, dir };
+  const ctx: AuthContext = { platform, auth, tbot, dir };
 
-  // The CLI's --data-dir: tbot's own identity kept between runs (bound_keypair on an agent).
-  const dataDir = platform.getInput('data-dir');
-  if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const background = action.background?.(platform);
-  const { outputs, services } = action.configure(ctx);
+  if (auth.dataDir) await mkdir(auth.dataDir, { recursive: true, mode: 0o700 });
+  const background = action.background?.(settings);
+  const { outputs, services } = action.configure(ctx, settings);
   const config: BotConfig = {
-    proxyServer: inputs.proxy.hostPort,
+    proxyServer: auth.proxy.hostPort,
     joinMethod: platform.joinMethod,
-    token: inputs.token,
-    caPins: inputs.caPins,
-    certificateTtl: inputs.certificateTtl,
+    token: auth.token,
+    caPins: auth.caPins,
+    certificateTtl: auth.certificateTtl,
     oneshot: !background,
-    ...(dataDir ? { storage: { type: 'directory' as const, path: dataDir } } : {}),
+    ...(auth.dataDir ? { storage: { type: 'directory' as const, path: auth.dataDir } } : {}),
     debug: platform.isDebug(),
     diagAddr: background?.diagAddr,
     outputs,
@@ -103,7 +101,7 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
   await writeFile(configPath, renderTbotConfig(config, tbot.version), { mode: 0o600 });
   platform.log.debug(`tbot configuration at ${configPath}`);
   const env = tbotEnv(platform.env, {
-    TELEPORT_ANONYMOUS_TELEMETRY: inputs.anonymousTelemetry ? '1' : '0',
+    TELEPORT_ANONYMOUS_TELEMETRY: auth.anonymousTelemetry ? '1' : '0',
     _TBOT_TELEMETRY_HELPER: platform.telemetryName(action.name),
     _TBOT_TELEMETRY_HELPER_VERSION: action.version,
   });
@@ -127,17 +125,13 @@ export async function runAuth(platform: CiPlatform, action: AuthAction): Promise
       await lockDown(dir);
     }
   } catch (err) {
-    if (err instanceof TbotFailedError) throw explainFailure(err, inputs.token, preflight);
+    if (err instanceof TbotFailedError) throw explainFailure(err, auth.token, preflight);
     throw err;
   }
 
   const who = await readIssuedIdentity(join(dir, 'tlscert')).catch(() => undefined);
-  const rows = await action.publish(ctx);
+  const rows = await action.publish(ctx, settings);
   platform.setOutput('destination-dir', dir);
-  if (who) {
-    platform.log.info(
-      `Joined as ${who.user} with roles ${who.roles.join(', ') || '(all)'}; credentials expire ${who.expires.toISOString()}`,
-    );
-  }
+  if (who) logJoined(platform, who);
   await platform.appendSummary(summaryTable(action.name, who, rows));
 }

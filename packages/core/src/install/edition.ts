@@ -1,14 +1,13 @@
 import { InputError } from '../errors';
+import { parseBooleanInput, parseBooleanOrAutoInput, parseChoiceInput } from '../inputs';
+import type { CiPlatform } from '../platform/platform';
 
 export type Edition = 'oss' | 'enterprise';
 
-export interface EditionInputs {
-  /** `auto`, `oss` or `enterprise` (`edition` input). */
-  edition: string;
-  /** The official action's boolean `enterprise` input. */
-  enterprise: string;
-  /** `auto`, `true` or `false` (`fips` input). */
-  fips: string;
+/** The edition inputs, checked: each may be left to the cluster (`auto`). */
+export interface EditionRequest {
+  edition: Edition | 'auto';
+  fips: boolean | 'auto';
 }
 
 export interface ClusterBuild {
@@ -22,45 +21,29 @@ export interface ResolvedEdition {
   fips: boolean;
 }
 
-function parseBoolean(input: string, raw: string, allowAuto: boolean): boolean | 'auto' {
-  const value = raw.trim().toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false' || (value === '' && !allowAuto)) return false;
-  if (allowAuto && (value === 'auto' || value === '')) return 'auto';
-  const allowed = allowAuto ? "'auto', 'true' or 'false'" : "'true' or 'false'";
-  throw new InputError(input, `'${raw}' is not one of ${allowed}`);
-}
-
-/** Validates the edition inputs without needing the cluster (fails fast on typos). */
-export function parseEditionInputs(inputs: EditionInputs) {
-  const edition = inputs.edition.trim().toLowerCase() || 'auto';
-  if (!['auto', 'oss', 'enterprise'].includes(edition)) {
-    throw new InputError(
-      'edition',
-      `'${inputs.edition}' is not one of 'auto', 'oss' or 'enterprise'`,
-    );
-  }
-  const enterprise = parseBoolean('enterprise', inputs.enterprise, false) as boolean;
+/**
+ * Reads `edition` (auto, oss, enterprise), the official action's boolean `enterprise`, and
+ * `fips` (auto, true, false), refusing contradictions before anything runs.
+ */
+export function readEditionInputs(platform: CiPlatform): EditionRequest {
+  const edition = parseChoiceInput(platform, 'edition', ['auto', 'oss', 'enterprise'], 'auto');
+  const enterprise = parseBooleanInput(platform, 'enterprise', false);
   if (enterprise && edition === 'oss') {
     throw new InputError('edition', "'oss' contradicts 'enterprise: true': set only one of them");
   }
-  const fips = parseBoolean('fips', inputs.fips, true);
+  const fips = parseBooleanOrAutoInput(platform, 'fips');
   if (fips === true && edition === 'oss') {
     throw new InputError(
       'fips',
       "FIPS builds are Enterprise only: drop 'edition: oss' or 'fips: true'",
     );
   }
-  return { edition: enterprise ? 'enterprise' : edition, fips } as {
-    edition: Edition | 'auto';
-    fips: boolean | 'auto';
-  };
+  return { edition: enterprise ? 'enterprise' : edition, fips };
 }
 
 /** Whether resolving needs to ask the cluster what it runs. */
-export function needsClusterBuild(inputs: EditionInputs): boolean {
-  const parsed = parseEditionInputs(inputs);
-  return parsed.edition === 'auto' || parsed.fips === 'auto';
+export function needsClusterBuild(request: EditionRequest): boolean {
+  return request.edition === 'auto' || request.fips === 'auto';
 }
 
 /**
@@ -68,11 +51,10 @@ export function needsClusterBuild(inputs: EditionInputs): boolean {
  * Enterprise; `oss` and `community` use the OSS tarball), or OSS when the cluster is unknown.
  * FIPS builds exist only as Enterprise, so FIPS forces Enterprise (facts §6.1).
  */
-export function resolveEdition(inputs: EditionInputs, cluster?: ClusterBuild): ResolvedEdition {
-  const parsed = parseEditionInputs(inputs);
-  const fips = parsed.fips === 'auto' ? cluster?.fips === true : parsed.fips;
+export function resolveEdition(request: EditionRequest, cluster?: ClusterBuild): ResolvedEdition {
+  const fips = request.fips === 'auto' ? cluster?.fips === true : request.fips;
   let edition: Edition;
-  if (parsed.edition !== 'auto') edition = parsed.edition;
+  if (request.edition !== 'auto') edition = request.edition;
   else edition = cluster?.edition === 'ent' ? 'enterprise' : 'oss';
   return { edition: fips ? 'enterprise' : edition, fips };
 }

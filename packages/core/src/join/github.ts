@@ -1,6 +1,7 @@
 import { UserError } from '../errors';
 import type { CiPlatform } from '../platform/platform';
-import { decodeClaims, formatClaims } from './claims';
+import { decodeClaims } from './claims';
+import { explainClaims, type JoinPreflight } from './id-token';
 
 /** tbot asks GitHub for this audience and the auth server checks it (facts §4.1, §4.2). */
 export const GITHUB_AUDIENCE = 'teleport.cluster.local';
@@ -17,16 +18,10 @@ export const GITHUB_RULE_CLAIMS = [
   'sub',
 ] as const;
 
-export interface JoinPreflight {
-  /** The claims, for error messages when the cluster refuses the join. */
-  claims: Record<string, unknown>;
-  summary: string;
-}
-
 /**
- * Before tbot runs: checks the job may request an ID token, fetches one with tbot's
- * audience (masked by the platform), and shows the claims Teleport matches, so a denied
- * join can be fixed in one look.
+ * GitHub hands out ID tokens on request: checks the job may ask for one, fetches one with
+ * tbot's audience (masked by the platform), and shows the claims Teleport matches, so a
+ * denied join can be fixed in one look.
  */
 export async function githubPreflight(platform: CiPlatform): Promise<JoinPreflight> {
   const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
@@ -46,15 +41,10 @@ export async function githubPreflight(platform: CiPlatform): Promise<JoinPreflig
     );
   }
   platform.setSecret(jwt);
-  const claims = decodeClaims(jwt) ?? {};
-  const summary = formatClaims(claims, GITHUB_RULE_CLAIMS);
-  await platform.group(
+  return explainClaims(
+    platform,
     'GitHub ID token claims (what the join token allow rules match)',
-    async () => {
-      for (const name of GITHUB_RULE_CLAIMS) {
-        if (claims[name] !== undefined) platform.log.info(`${name}: ${String(claims[name])}`);
-      }
-    },
+    decodeClaims(jwt) ?? {},
+    GITHUB_RULE_CLAIMS,
   );
-  return { claims, summary };
 }

@@ -79,7 +79,7 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 4, minDelayMs: 250, maxDela
  */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
-  onRetry: (err: unknown, attemptNumber: number, delayHint: string) => void,
+  onRetry: (err: unknown, attemptNumber: number) => void,
   policy: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
   return pRetry(
@@ -98,7 +98,7 @@ export async function withRetries<T>(
       maxTimeout: policy.maxDelayMs,
       randomize: true,
       onFailedAttempt: (err) => {
-        if (err.retriesLeft > 0) onRetry(err, err.attemptNumber, `${err.retriesLeft} left`);
+        if (err.retriesLeft > 0) onRetry(err, err.attemptNumber);
       },
     },
   );

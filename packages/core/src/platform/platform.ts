@@ -1,4 +1,4 @@
-import type { JoinMethod } from '../join/preflight';
+import type { JoinMethod } from './join-methods';
 
 /**
  * The seam between the engine and a CI system. Everything the engine needs from "the CI

@@ -3,26 +3,21 @@ import { parseBooleanInput } from '../inputs';
 import { resolveCdnBase } from '../install/artifact';
 import { parseBinaries } from '../install/binaries';
 import { parsePinnedSha256 } from '../install/checksum';
-import { parseEditionInputs } from '../install/edition';
+import { readEditionInputs } from '../install/edition';
+import { parseVersionInput } from '../install/input-version';
 import {
   editionLabel,
   type InstallRequest,
   type InstallResult,
   installTeleport,
-} from '../install/install';
-import { parseProxyAddress } from '../install/proxy-address';
-import { parseVersionInput } from '../install/version';
+} from '../install/install-teleport';
 import type { CiPlatform } from '../platform/platform';
+import { parseProxyAddress } from '../proxy/address';
 
 /** Reads and checks every input before anything touches the network or the disk. */
 export function readSetupInputs(platform: CiPlatform): InstallRequest {
   const proxyRaw = platform.getInput('proxy');
-  const edition = {
-    edition: platform.getInput('edition'),
-    enterprise: platform.getInput('enterprise'),
-    fips: platform.getInput('fips'),
-  };
-  parseEditionInputs(edition);
+  const edition = readEditionInputs(platform);
   return {
     version: parseVersionInput(platform.getInput('version')),
     proxy: proxyRaw ? parseProxyAddress(proxyRaw) : undefined,

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { JoinMethod } from '../join/preflight';
+import type { JoinMethod } from '../platform/join-methods';
 import { supports } from './features';
 
 /** A destination tbot writes to (facts §2.4). */

@@ -7,8 +7,6 @@ import { UserError } from '../errors';
  * name the minimum instead.
  */
 export const FEATURES = {
-  /** `tbot start <kind>` / `tbot configure <kind>`. */
-  startSubcommands: { since: '17.0.0', what: "'tbot start <kind>'" },
   /** `allow_reissue` on identity outputs (the official actions state 17.2.8). */
   allowReissue: { since: '17.2.8', what: 'allow_reissue' },
   /** The `kubernetes/v2` output with name and label selectors ("partway through v17"). */

@@ -1,0 +1,60 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  detectCi,
+  type JoinMethod,
+  runEntryPoint,
+  shellPlatform,
+} from '@teleport-actions/core/teleport-ci';
+import type { CliStreams, CommandContext } from './command-context';
+import { AUTH_ACTIONS, runAuthCommand } from './commands/auth';
+import { runCleanupCommand } from './commands/cleanup';
+import { runDaemonCommand } from './commands/daemon';
+import { runSetupCommand } from './commands/setup';
+import { type CommandLine, flagNames, parseCommandLine } from './parse-flags';
+
+export type { CliStreams } from './command-context';
+
+const COMMAND_RUNNERS: Record<string, (ctx: CommandContext) => Promise<void>> = {
+  setup: runSetupCommand,
+  cleanup: runCleanupCommand,
+  daemon: runDaemonCommand,
+  ...Object.fromEntries(Object.keys(AUTH_ACTIONS).map((name) => [name, runAuthCommand])),
+};
+
+/** Runs one command; returns the exit code. Every failure goes through the engine's funnel. */
+export async function runCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliStreams,
+): Promise<number> {
+  const ci = detectCi(env);
+  let line: CommandLine | undefined;
+  let badFlags: unknown;
+  try {
+    line = parseCommandLine(command, args, env);
+  } catch (err) {
+    badFlags = err; // reported below, through the same funnel as every other failure
+  }
+  const inputs = line?.inputs ?? {};
+  const stateFile =
+    line?.stateFile ??
+    join(tmpdir(), `teleport-ci-state-${ci.name}-${ci.jobId.replace(/[^\w.-]/g, '_')}.json`);
+  const platform = shellPlatform({
+    ciName: ci.name,
+    joinMethod: (inputs['join-method'] || ci.joinMethod || 'token') as JoinMethod,
+    inputs,
+    env,
+    stateFile,
+    command,
+    stderr: io.stderr,
+    debug: line?.debug ?? false,
+    flags: flagNames(command),
+  });
+  await runEntryPoint(platform, command, async () => {
+    if (!line) throw badFlags;
+    await COMMAND_RUNNERS[command]!({ command, platform, line, ci, env, io, stateFile });
+  });
+  return platform.failed ? 1 : 0;
+}

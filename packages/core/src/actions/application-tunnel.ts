@@ -1,0 +1,44 @@
+import type { AuthAction, BackgroundSettings } from '../auth/run-auth';
+import { requiredInput } from '../inputs';
+import { requireFeature } from '../tbot/features';
+import { readBackgroundSettings, readListen } from './tunnel-inputs';
+
+interface ApplicationTunnelSettings {
+  app: string;
+  listen: URL;
+  background: BackgroundSettings;
+}
+
+/** `application-tunnel`: a local port to an application, served by tbot in the background. */
+export function applicationTunnelAction(version: string): AuthAction<ApplicationTunnelSettings> {
+  return {
+    name: 'application-tunnel',
+    version,
+    readInputs: (platform) => ({
+      app: requiredInput(
+        platform,
+        'app',
+        'name the Teleport application, as `tsh apps ls` shows it',
+      ),
+      listen: readListen(platform, 'tcp://127.0.0.1:8080'),
+      background: readBackgroundSettings(platform),
+    }),
+    background: (settings) => settings.background,
+    check(_settings, tbot) {
+      requireFeature(tbot.version, 'tunnels', 'app');
+    },
+    configure({ auth }, { app, listen }) {
+      return {
+        outputs: [],
+        services: [
+          { type: 'application-tunnel', listen: listen.href, app_name: app, roles: auth.roles },
+        ],
+      };
+    },
+    async publish({ platform }, { app, listen }) {
+      platform.setOutput('application-tunnel-uri', listen.href);
+      platform.setOutput('application-tunnel-port', listen.port);
+      return [['Tunnel', `${listen.href} → ${app}`]];
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import type { AuthAction } from '../auth/run-auth';
+import { parseBooleanInput } from '../inputs';
+import { requireFeature } from '../tbot/features';
+
+/** `auth`: an identity file for `tsh`/`tctl`, exported as TELEPORT_* (as the official action). */
+export function authAction(version: string): AuthAction<{ allowReissue: boolean }> {
+  return {
+    name: 'auth',
+    version,
+    readInputs: (platform) => ({
+      allowReissue: parseBooleanInput(platform, 'allow-reissue', false),
+    }),
+    check({ allowReissue }, tbot) {
+      if (allowReissue) requireFeature(tbot.version, 'allowReissue', 'allow-reissue');
+    },
+    configure({ dir, auth }, { allowReissue }) {
+      return {
+        outputs: [
+          {
+            type: 'identity',
+            destination: { type: 'directory', path: dir },
+            roles: auth.roles,
+            ...(allowReissue ? { allow_reissue: true } : {}),
+          },
+        ],
+      };
+    },
+    async publish({ platform, dir, auth }) {
+      const identity = join(dir, 'identity');
+      platform.setOutput('identity-file', identity);
+      platform.setOutput('ssh-config', join(dir, 'ssh_config'));
+      if (!auth.disableEnvVars) {
+        platform.exportVariable('TELEPORT_PROXY', auth.proxy.hostPort);
+        platform.exportVariable('TELEPORT_AUTH_SERVER', auth.proxy.hostPort);
+        platform.exportVariable('TELEPORT_IDENTITY_FILE', identity);
+      }
+      return [['Identity file', identity]];
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import semver from 'semver';
+import { InputError, UserError } from '../errors';
+import type { ProxyAddress } from '../proxy/address';
+import type { ClusterInfo } from '../proxy/find';
+
+export type VersionRequest = { kind: 'auto' } | { kind: 'exact'; version: string };
+
+const EXAMPLE =
+  "give a full Teleport version like '17.4.2' (a leading 'v' is fine), or 'auto' with 'proxy' set";
+
+/** Parses the `version` input: `auto`, or an exact semver with an optional leading `v`. */
+export function parseVersionInput(raw: string, input = 'version'): VersionRequest {
+  const value = raw.trim();
+  if (value === '') throw new InputError(input, `is empty: ${EXAMPLE}`);
+  if (value.toLowerCase() === 'auto') return { kind: 'auto' };
+  const bare = value.replace(/^v/i, '');
+  // semver.valid is strict: '17' and '17.4' are not versions the CDN serves.
+  const version = semver.valid(bare);
+  if (!version) throw new InputError(input, `'${value}' is not a full version: ${EXAMPLE}`);
+  return { kind: 'exact', version };
+}
+
+/** The version `version: auto` installs: the tools target, else the proxy's own version. */
+export function autoVersion(info: ClusterInfo, proxy: ProxyAddress): string {
+  const version = info.toolsVersion ?? info.serverVersion;
+  if (!version) {
+    throw new UserError(
+      `Proxy ${proxy.hostPort} did not report a version in /webapi/find: set 'version' to the cluster's Teleport version`,
+    );
+  }
+  return version;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderTbotConfig } from './config';
+
+const base = {
+  proxyServer: 'teleport.example.com:443',
+  joinMethod: 'github' as const,
+  token: 'github-bot',
+  oneshot: true,
+};
+const identity = {
+  type: 'identity' as const,
+  destination: { type: 'directory' as const, path: '/tmp/c' },
+};
+
+describe('tbot config (facts §2)', () => {
+  it('renders v2 with the official shape, outputs before v18 and services from v18', () => {
+    const v17 = parse(renderTbotConfig({ ...base, outputs: [identity] }, '17.4.2'));
+    expect(v17).toEqual({
+      version: 'v2',
+      proxy_server: 'teleport.example.com:443',
+      onboarding: { join_method: 'github', token: 'github-bot' },
+      storage: { type: 'memory' },
+      oneshot: true,
+      outputs: [identity],
+    });
+    const v18 = parse(renderTbotConfig({ ...base, outputs: [identity] }, '18.6.4'));
+    expect(v18.outputs).toBeUndefined();
+    expect(v18.services).toEqual([identity]);
+  });
+  it('emits certificate_ttl (known to every version), pins, debug, roles only when given', () => {
+    const text = renderTbotConfig(
+      {
+        ...base,
+        certificateTtl: '30m',
+        caPins: ['sha256:ab'],
+        debug: true,
+        outputs: [{ ...identity, roles: ['ci'] }],
+      },
+      '16.5.4',
+    );
+    const cfg = parse(text);
+    expect(cfg.certificate_ttl).toBe('30m');
+    expect(cfg.credential_ttl).toBeUndefined();
+    expect(cfg.onboarding.ca_pins).toEqual(['sha256:ab']);
+    expect(cfg.debug).toBe(true);
+    expect(cfg.outputs[0].roles).toEqual(['ci']);
+    expect(
+      parse(renderTbotConfig({ ...base, outputs: [{ ...identity, roles: [] }] }, '16.5.4'))
+        .outputs[0],
+    ).not.toHaveProperty('roles');
+  });
+  it('quotes YAML 1.1 booleans so tbot reads strings (facts §8.5)', () => {
+    const text = renderTbotConfig(
+      { ...base, token: 'yes', outputs: [{ ...identity, ssh_config: 'off' }] },
+      '17.4.2',
+    );
+    expect(text).toContain('ssh_config: "off"');
+    expect(text).toContain('token: "yes"');
+  });
+  it('keeps tunnels as services on every version', () => {
+    const tunnel = {
+      type: 'database-tunnel' as const,
+      listen: 'tcp://127.0.0.1:5432',
+      service: 'db',
+      database: 'd',
+      username: 'u',
+    };
+    const cfg = parse(
+      renderTbotConfig(
+        { ...base, oneshot: false, diagAddr: '127.0.0.1:57263', outputs: [], services: [tunnel] },
+        '17.4.2',
+      ),
+    );
+    expect(cfg.services).toEqual([tunnel]);
+    expect(cfg.diag_addr).toBe('127.0.0.1:57263');
+    expect(cfg.oneshot).toBe(false);
+  });
+});

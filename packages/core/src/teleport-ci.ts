@@ -1,0 +1,27 @@
+// What the `teleport-ci` command imports: the actions' flows, plus what only a command line
+// needs (the shell platform, CI detection, the agent daemon).
+export { applicationTunnelAction } from './actions/application-tunnel';
+export { authAction } from './actions/auth';
+export { authAppAction } from './actions/auth-app';
+export { authK8sAction } from './actions/auth-k8s';
+export { authSshAction } from './actions/auth-ssh';
+export { databaseTunnelAction } from './actions/database-tunnel';
+export { runAuthPost } from './auth/post';
+export type { AuthAction } from './auth/run-auth';
+export { runAuth } from './auth/run-auth';
+export { installDaemon, planDaemon } from './daemon/tbot-service';
+export { runEntryPoint } from './entry-point';
+export { errorMessage, InputError, UserError } from './errors';
+export { requiredInput } from './inputs';
+export { detectCi } from './platform/detect-ci';
+export { type JoinMethod, parseJoinMethodInput } from './platform/join-methods';
+export {
+  type CliIo,
+  type CliResults,
+  readStateFile,
+  type ShellPlatform,
+  shellPlatform,
+} from './platform/shell';
+export { parseProxyAddress } from './proxy/address';
+export { runSetup } from './setup/run-setup';
+export { detectTbot } from './tbot/detect';
