@@ -1,5 +1,5 @@
 /**
- * Static checks of the GitLab CI/CD component (peers §3.1, §3.5 step 1): layout, header, inputs,
+ * Static checks of the GitLab CI/CD component (GitLab's component conventions; the static stage): layout, header, inputs,
  * and the body against GitLab's own CI schema.
  */
 import { existsSync } from 'node:fs';
