@@ -17,7 +17,7 @@
  *   for jobs that use a context (as CircleCI issues it). A stand-in `circleci` on PATH does
  *   `circleci env subst`.
  *
- * Not emulated: the docker image itself (steps run on this machine), `checkout`, caches,
+ * Not emulated: the docker image itself (steps run on the host), `checkout`, caches,
  * workspaces and artifacts (reported as skipped), matrix jobs, parallelism.
  */
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 // The packed orb, its examples and a config that uses all of it inline pass CircleCI's own
-// JSON Schema (shared/schemas/circleci-config.schema.json); broken orbs do not.
+// JSON Schema (fixtures/circleci-config.schema.json); broken orbs do not.
 import { describe, expect, it } from 'vitest';
 import { loadOrb, type OrbDef, planConfig } from './interpreter';
 import { circleciValidator, formatErrors, runStepKeys, runSteps, syntheticConfig } from './schema';

@@ -1,14 +1,20 @@
 /**
- * CircleCI's own JSON Schema for config and orb source (shared/schemas, draft-07), compiled
- * with ajv, and a synthetic config that uses every command and job of an orb inline.
+ * CircleCI's own JSON Schema for config and orb source (draft-07, a copy kept in
+ * fixtures/, see fixtures/README.md), compiled with ajv, and a synthetic config that uses every
+ * command and job of an orb inline.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { type ConfigDef, ORB_ALIAS, type OrbDef, type ParameterDef, repoRoot } from './interpreter';
+import { type ConfigDef, ORB_ALIAS, type OrbDef, type ParameterDef } from './interpreter';
 
-export const schemaPath = join(repoRoot, '..', 'shared', 'schemas', 'circleci-config.schema.json');
+export const schemaPath = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'fixtures',
+  'circleci-config.schema.json',
+);
 
 let cached: ValidateFunction | undefined;
 

@@ -61,7 +61,7 @@ export function topFolder(spec: ArtifactSpec): string {
 /**
  * Executables shipped in the tarball, facts §6.3: `BINS_default` plus `teleport-update` in
  * newer releases. The first release with teleport-update is unverified (facts §9); this
- * double ships it from 17.0 on, as the brief asks.
+ * double ships it from 17.0 on (our choice).
  */
 export function binaryNames(spec: ArtifactSpec): string[] {
   const names = ['teleport', 'tctl', 'tsh', 'tbot', 'fdpass-teleport'];
@@ -72,7 +72,7 @@ export function binaryNames(spec: ArtifactSpec): string[] {
 /**
  * Platforms this double publishes. Linux: all four GOARCHes (facts §6.1). FIPS: linux amd64
  * and arm64 only (our choice; the Go BoringCrypto builds are 64-bit). darwin: OSS and
- * Enterprise for amd64/arm64, never FIPS (the brief; CDN availability is unverified, §6.1).
+ * Enterprise for amd64/arm64, never FIPS (our choice; CDN availability is unverified, §6.1).
  */
 export function isPublished(spec: ArtifactSpec): boolean {
   if (spec.os === 'darwin') {

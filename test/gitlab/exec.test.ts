@@ -1,5 +1,5 @@
 /**
- * Runs the components' jobs with gitlab-ci-local's shell executor (peers §3.5 step 3), against a
+ * Runs the components' jobs with gitlab-ci-local's shell executor (the execute stage), against a
  * fake `teleport-ci` that records what it was asked and prints `export` lines like the real
  * `--print-env`. gitlab-ci-local does not mint ID tokens: TBOT_GITLAB_JWT comes in as a variable.
  */

@@ -1,5 +1,5 @@
 /**
- * Runs the GitLab CI/CD component offline with gitlab-ci-local (peers §3.5).
+ * Runs the GitLab CI/CD component offline with gitlab-ci-local: static checks, rendering, execution.
  *
  * `makeComponentRepo()` builds a throwaway git repository holding a copy of the component
  * project (`packages/gitlab`: `templates/`, README), with a fake `origin` remote, and commits it.
@@ -118,7 +118,7 @@ export interface RunOptions {
    * GitLab from the real `teleport-ci`'s platform detection. Sets it to `true` (warning muted).
    */
   asGitLab?: boolean;
-  /** `--force-shell-executor`: run jobs that have an `image:` on this machine. */
+  /** `--force-shell-executor`: run jobs that have an `image:` on the host. */
   forceShellExecutor?: boolean;
   timeoutMs?: number;
 }

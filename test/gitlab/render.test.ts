@@ -1,6 +1,6 @@
 /**
  * The components as a pipeline sees them: included by `component:` from a (fake) GitLab project,
- * rendered by gitlab-ci-local (peers §3.5 step 2), and input validation as GitLab does it.
+ * rendered by gitlab-ci-local (the render stage), and input validation as GitLab does it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ComponentRepo, makeComponentRepo } from './harness';

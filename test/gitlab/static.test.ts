@@ -1,6 +1,6 @@
 /**
- * Static checks of the GitLab CI/CD component (peers §3.1, §3.5 step 1): layout, header, inputs,
- * and the body against GitLab's own CI schema.
+ * Static checks of the GitLab CI/CD component (GitLab's component conventions; the static
+ * stage): layout, header, inputs, and the body against GitLab's own CI schema.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -117,7 +117,7 @@ describe('knownHostsLine', () => {
 });
 
 describe('sshAvailable', () => {
-  it('finds ssh, ssh-keygen and sshd on this machine', async () => {
+  it('finds ssh, ssh-keygen and sshd on the host', async () => {
     expect(await sshAvailable()).toEqual({ ok: true, missing: [] });
   });
 
