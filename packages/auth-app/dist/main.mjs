@@ -1,2 +1,3 @@
+// @teleport-actions/auth-app 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as o,c as e,e as r}from"./chunks/chunk-LAJENXBF.mjs";var i={name:"@teleport-actions/auth-app",version:"1.0.0",private:!0,type:"module",description:"Teleport Auth Application: Join your Teleport cluster with the workflow's GitHub ID token and get a client certificate for an application protected by Teleport."};await o(t(),"auth-app",p=>r(p,e(i.version)));
+import{a as t,b as o,c as r,e as p}from"./chunks/chunk-K4LVNFU6.mjs";var i={name:"@teleport-actions/auth-app",version:"1.0.0"};await o(t(),"auth-app",a=>p(a,r(i.version)));

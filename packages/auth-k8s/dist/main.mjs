@@ -1,2 +1,3 @@
+// @teleport-actions/auth-k8s 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as r,e as o}from"./chunks/chunk-CUFCZ6IQ.mjs";var u={name:"@teleport-actions/auth-k8s",version:"1.0.0",private:!0,type:"module",description:"Teleport Auth Kubernetes: Join your Teleport cluster with the workflow's GitHub ID token and get a kubeconfig for a Teleport-protected Kubernetes cluster; later steps' `kubectl` uses it through KUBECONFIG."};await e(t(),"auth-k8s",i=>o(i,r(u.version)));
+import{a as t,b as o,c as r,e as i}from"./chunks/chunk-TSVNWL74.mjs";var n={name:"@teleport-actions/auth-k8s",version:"1.0.0"};await o(t(),"auth-k8s",a=>i(a,r(n.version)));

@@ -1,2 +1,3 @@
+// @teleport-actions/database-tunnel 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as o,e as a}from"./chunks/chunk-TW5QGBOQ.mjs";var n={name:"@teleport-actions/database-tunnel",version:"1.0.0",private:!0,type:"module",description:"Teleport Database Tunnel: Open a local tunnel, in the background for the rest of the job, to a database protected by Teleport (tbot 18."};await e(t(),"database-tunnel",r=>a(r,o(n.version)));
+import{a as t,b as n,c as a,e as o}from"./chunks/chunk-RUM4RXDQ.mjs";var r={name:"@teleport-actions/database-tunnel",version:"1.0.0"};await n(t(),"database-tunnel",e=>o(e,a(r.version)));
