@@ -4,6 +4,9 @@
  * becomes `v1.2.3` in every action's repository, and the major tag `v1` follows the newest
  * stable release of that major.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import semver from 'semver';
 
 export interface ReleaseTag {
@@ -90,4 +93,36 @@ export function planTags(tag: string, existingTags: string[]): TagPlan {
     npmDistTag: newestOverall ? 'latest' : 'maintenance',
     reason: `${majorTag} moves to ${tag}`,
   };
+}
+
+/**
+ * `tsx scripts/release/tags.ts plan v1.2.3`: the plan against this repository's own tags (the
+ * release tag itself left out), as `key=value` lines for `$GITHUB_OUTPUT`.
+ */
+async function main(): Promise<void> {
+  const [command, tag] = process.argv.slice(2);
+  if (command !== 'plan' || !tag) {
+    throw new Error('usage: tsx scripts/release/tags.ts plan v1.2.3');
+  }
+  const { stdout } = await promisify(execFile)('git', ['tag', '--list', 'v*']);
+  const existing = stdout.split('\n').filter((t) => t && t !== tag);
+  const release = parseReleaseTag(tag);
+  const plan = planTags(tag, existing);
+  process.stdout.write(
+    [
+      `version=${release.version}`,
+      `prerelease=${release.prerelease}`,
+      `npm-dist-tag=${plan.npmDistTag}`,
+      `move=${plan.move.join(' ')}`,
+      '',
+    ].join('\n'),
+  );
+  process.stderr.write(`${plan.reason}\n`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`tags: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
 }
