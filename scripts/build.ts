@@ -15,9 +15,10 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const REQUIRE_SHIM =
   "import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);";
 
-export async function actionPackages(): Promise<string[]> {
-  const names = await readdir(join(repoRoot, 'packages'));
-  return names.filter((n) => existsSync(join(repoRoot, 'packages', n, 'action.yml'))).sort();
+/** Every `packages/<name>` of `root` with an `action.yml`. */
+export async function actionPackages(root = repoRoot): Promise<string[]> {
+  const names = await readdir(join(root, 'packages'));
+  return names.filter((n) => existsSync(join(root, 'packages', n, 'action.yml'))).sort();
 }
 
 const UNDICI_SHIM = join(repoRoot, 'scripts', 'shims', 'undici.ts');

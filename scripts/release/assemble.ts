@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { parse } from 'yaml';
-import { packageIdentity, repoRoot, versionBanner } from '../build';
+import { actionPackages, packageIdentity, repoRoot, versionBanner } from '../build';
 import { parseReleaseTag } from './tags';
 
 const exec = promisify(execFile);
@@ -184,12 +184,6 @@ export async function assembleAction(
   };
 }
 
-/** Every `packages/<name>` of `root` with an `action.yml`. */
-export async function actionPackagesIn(root: string): Promise<string[]> {
-  const names = await readdir(join(root, 'packages'));
-  return names.filter((n) => existsSync(join(root, 'packages', n, 'action.yml'))).sort();
-}
-
 /** `npm pack` of the CLI into `outDir`; returns the tarball's path. */
 export async function packCli(root: string, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true });
@@ -225,7 +219,7 @@ export async function assembleRelease(opts: AssembleOptions): Promise<AssembleRe
   const ref = release?.tag ?? 'main';
   await rm(out, { recursive: true, force: true });
   const actions: AssembledAction[] = [];
-  for (const name of await actionPackagesIn(root)) {
+  for (const name of await actionPackages(root)) {
     actions.push(
       await assembleAction(name, join(out, 'actions', name), {
         root,
