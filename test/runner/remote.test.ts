@@ -30,6 +30,7 @@ describe('parseRemoteUses', () => {
     'o/r',
     'o/r@',
     'o/r/../x@v1',
+    './packages/x@v1',
     'docker://alpine:3',
     'o/r@a b',
   ])('not remote: %s', (uses) => {

@@ -24,7 +24,8 @@ export function parseRemoteUses(uses: string): RemoteActionRef | undefined {
   const m = REMOTE_RE.exec(uses);
   if (!m) return undefined;
   const path = m[3]!.replace(/^\/+|\/+$/g, '');
-  if (path.split('/').some((part) => part === '..' || part === '.')) return undefined;
+  const dots = (part: string) => part === '..' || part === '.';
+  if (dots(m[1]!) || dots(m[2]!) || path.split('/').some(dots)) return undefined;
   return { owner: m[1]!, repo: m[2]!, path, ref: m[4]! };
 }
 
