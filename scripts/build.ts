@@ -4,7 +4,7 @@
  * split into chunks so a post step doesn't load what only the main step needs.
  */
 import { existsSync } from 'node:fs';
-import { chmod, readdir, rm } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
@@ -15,9 +15,10 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const REQUIRE_SHIM =
   "import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);";
 
-export async function actionPackages(): Promise<string[]> {
-  const names = await readdir(join(repoRoot, 'packages'));
-  return names.filter((n) => existsSync(join(repoRoot, 'packages', n, 'action.yml'))).sort();
+/** Every `packages/<name>` of `root` with an `action.yml`. */
+export async function actionPackages(root = repoRoot): Promise<string[]> {
+  const names = await readdir(join(root, 'packages'));
+  return names.filter((n) => existsSync(join(root, 'packages', n, 'action.yml'))).sort();
 }
 
 const UNDICI_SHIM = join(repoRoot, 'scripts', 'shims', 'undici.ts');
@@ -32,7 +33,44 @@ const shims: Plugin = {
   },
 };
 
-export function bundleOptions(pkgDir: string, outdir: string): BuildOptions {
+export interface PackageIdentity {
+  name: string;
+  version: string;
+}
+
+/** `name` and `version` of `packages/<dir>/package.json`: what a bundle embeds. */
+export async function packageIdentity(pkgDir: string): Promise<PackageIdentity> {
+  const { name, version } = JSON.parse(await readFile(join(pkgDir, 'package.json'), 'utf8'));
+  if (typeof name !== 'string' || typeof version !== 'string') {
+    throw new Error(`${join(pkgDir, 'package.json')}: 'name' and 'version' are required`);
+  }
+  return { name, version };
+}
+
+/** The first line of every bundle file: which package and version it was built from. */
+export function versionBanner({ name, version }: PackageIdentity): string {
+  return `// ${name} ${version}`;
+}
+
+/**
+ * Entry points read their version from `../package.json`; the bundle gets only `name` and
+ * `version` from it, not the publishing metadata (files, engines, repository, ...).
+ */
+const packageJsonIdentity: Plugin = {
+  name: 'package-json-identity',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]package\.json$/ }, async (args) => ({
+      contents: JSON.stringify(await packageIdentity(join(args.path, '..'))),
+      loader: 'json',
+    }));
+  },
+};
+
+export function bundleOptions(
+  pkgDir: string,
+  outdir: string,
+  identity: PackageIdentity,
+): BuildOptions {
   const entryPoints = ['main', 'post', 'pre']
     .map((e) => join(pkgDir, 'src', `${e}.ts`))
     .filter((p) => existsSync(p));
@@ -51,9 +89,9 @@ export function bundleOptions(pkgDir: string, outdir: string): BuildOptions {
     legalComments: 'eof', // keep the licences of what we bundle, readable at the end
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
-    banner: { js: REQUIRE_SHIM },
+    banner: { js: `${versionBanner(identity)}\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
-    plugins: [shims],
+    plugins: [shims, packageJsonIdentity],
   };
 }
 
@@ -71,16 +109,16 @@ const cliShims: Plugin = {
  * The CLI: one self-contained executable file, no chunks, no runtime dependencies. CommonJS,
  * because Node 20 starts a CommonJS file ~20 ms sooner than an ES module (`--help` speed).
  */
-export function cliBundleOptions(outdir: string): BuildOptions {
-  const options = bundleOptions(join(repoRoot, 'packages', 'cli'), outdir);
+export function cliBundleOptions(outdir: string, identity: PackageIdentity): BuildOptions {
+  const options = bundleOptions(join(repoRoot, 'packages', 'cli'), outdir, identity);
   return {
     ...options,
-    plugins: [shims, cliShims],
+    plugins: [shims, packageJsonIdentity, cliShims],
     entryPoints: { 'teleport-ci': join(repoRoot, 'packages', 'cli', 'src', 'main.ts') },
     format: 'cjs',
     splitting: false,
     outExtension: { '.js': '.cjs' },
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${versionBanner(identity)}` },
   };
 }
 
@@ -92,12 +130,13 @@ export async function bundledPackages(): Promise<string[]> {
 export async function buildAction(name: string, outdir?: string): Promise<void> {
   const pkgDir = join(repoRoot, 'packages', name);
   const target = outdir ?? join(pkgDir, 'dist');
+  const identity = await packageIdentity(pkgDir);
   await rm(target, { recursive: true, force: true });
   if (name === 'cli') {
-    await build(cliBundleOptions(target));
+    await build(cliBundleOptions(target, identity));
     await chmod(join(target, 'teleport-ci.cjs'), 0o755);
   } else {
-    await build(bundleOptions(pkgDir, target));
+    await build(bundleOptions(pkgDir, target, identity));
   }
 }
 

@@ -39,6 +39,16 @@ describe('YAML schemas', () => {
     expect(await validate(copy)).toBe('ok');
   });
   it.each(workflows)('%s', async (file) => {
-    expect(await validate(join(repoRoot, file))).toBe('ok');
+    const text = await readFile(join(repoRoot, file), 'utf8');
+    // The validator's schema (0.6.0) also predates the `attestations` permission GitHub added
+    // in 2024 for artifact attestations; the copy leaves that one line out, nothing else.
+    const lagging = /^ +attestations: (read|write|none)\n/gm;
+    if (!lagging.test(text)) {
+      expect(await validate(join(repoRoot, file))).toBe('ok');
+      return;
+    }
+    const copy = join(await mkdtemp(join(tmpdir(), 'workflow-')), 'workflow.yml');
+    await writeFile(copy, text.replace(lagging, ''));
+    expect(await validate(copy)).toBe('ok');
   });
 });

@@ -11,7 +11,9 @@ import { parse } from 'yaml';
 import { interpolate } from './expressions';
 import type { Job } from './job';
 import { runProcess } from './process';
+import { parseRemoteUses, type RemoteActionRef, resolveRemoteAction } from './remote';
 import { executeStep, type HandlerResult, type StepContext, type StepSpec } from './step';
+import type { RunnerOptions } from './types';
 
 export interface ActionInputDef {
   description?: string;
@@ -22,6 +24,8 @@ export interface ActionInputDef {
 
 export interface ActionDefinition {
   dir: string;
+  /** Set for `owner/repo[/path]@ref` actions. */
+  remote?: RemoteActionRef;
   name?: string;
   inputs: Record<string, ActionInputDef>;
   using: string;
@@ -33,19 +37,39 @@ export interface ActionDefinition {
 
 const NODE_RUNTIMES = ['node20', 'node24'];
 
-/** Reads `action.yml` (or `action.yaml`) under `<repoRoot>/<path>`. */
-export async function loadAction(repoRoot: string, uses: string): Promise<ActionDefinition> {
-  if (!uses.startsWith('./') && uses !== '.') {
-    const kind = uses.startsWith('docker://') ? 'Docker image actions' : 'remote actions';
+/** Where a step's action comes from: `./path` in the repository, or a mapped remote copy. */
+async function actionDir(
+  opts: RunnerOptions,
+  workDir: string,
+  uses: string,
+): Promise<{ dir: string; remote?: RemoteActionRef }> {
+  if (uses.startsWith('./') || uses === '.') return { dir: resolve(opts.repoRoot, uses) };
+  const remote = uses.startsWith('docker://') ? undefined : parseRemoteUses(uses);
+  if (!remote) {
+    const kind = uses.startsWith('docker://') ? 'Docker image actions' : 'this form of action';
     throw new Error(
-      `The local runner emulation supports only local actions ('uses: ./path'); ${kind} such as '${uses}' are not supported.`,
+      `The local runner emulation supports only local actions ('uses: ./path') and mapped remote ones ('owner/repo[/path]@ref'); ${kind} such as '${uses}' are not supported.`,
     );
   }
-  const dir = resolve(repoRoot, uses);
+  return {
+    dir: await resolveRemoteAction(uses, remote, opts.remoteActions, workDir),
+    remote,
+  };
+}
+
+/** Reads `action.yml` (or `action.yaml`) of a local (`./path`) or mapped remote action. */
+export async function loadAction(
+  opts: RunnerOptions,
+  workDir: string,
+  uses: string,
+): Promise<ActionDefinition> {
+  const { dir, remote } = await actionDir(opts, workDir, uses);
   const file = ['action.yml', 'action.yaml'].map((f) => join(dir, f)).find((f) => existsSync(f));
   if (!file) {
     throw new Error(
-      `Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '${dir}'. Did you forget to run actions/checkout before running your local action?`,
+      remote
+        ? `Can't find 'action.yml', 'action.yaml' or 'Dockerfile' for action '${uses}'.`
+        : `Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '${dir}'. Did you forget to run actions/checkout before running your local action?`,
     );
   }
   const doc = (parse(await readFile(file, 'utf8')) ?? {}) as Record<string, unknown>;
@@ -57,8 +81,15 @@ export async function loadAction(repoRoot: string, uses: string): Promise<Action
     );
   }
   if (typeof runs.main !== 'string') throw new Error(`'${file}': runs.main is required`);
+  if (remote && typeof runs.pre === 'string') {
+    // The runner runs a remote action's `pre` at job start; the emulation does not.
+    throw new Error(
+      `'${uses}' has runs.pre, which the runner emulation does not run for remote actions`,
+    );
+  }
   return {
     dir,
+    remote,
     name: typeof doc.name === 'string' ? doc.name : undefined,
     inputs: (doc.inputs ?? {}) as Record<string, ActionInputDef>,
     using,
@@ -119,13 +150,17 @@ async function runNode(
   state: Record<string, string>,
 ): Promise<HandlerResult> {
   const { job, output } = ctx;
-  if (def.pre) {
+  if (def.pre && !def.remote) {
     output.annotate(
       'warning',
       `\`pre\` execution is not supported for local action from '${uses}'`,
     );
   }
   ctx.github.action_path = def.dir;
+  if (def.remote) {
+    ctx.github.action_repository = `${def.remote.owner}/${def.remote.repo}`;
+    ctx.github.action_ref = def.remote.ref;
+  }
   ctx.scope.contexts.github = ctx.github;
   const inputs = resolveInputs(ctx, def, withValues);
 
@@ -180,7 +215,7 @@ export async function runActionStep(job: Job, spec: ActionStepSpec): Promise<voi
     spec,
     { phase: 'main', condition: spec.if, defaultCondition: 'success()' },
     async (ctx) => {
-      def = await loadAction(job.opts.repoRoot, spec.uses);
+      def = await loadAction(job.opts, job.machine.workDir, spec.uses);
       return runNode(ctx, def, spec.uses, 'main', withValues, {});
     },
   );

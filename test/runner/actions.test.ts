@@ -170,7 +170,7 @@ jobs:
     expect(job.steps[1]!.log).toContain('outcome=failure conclusion=success');
   });
 
-  it('refuses remote, Docker and missing actions with a clear error', async () => {
+  it('refuses unmapped remote, Docker and missing actions with a clear error', async () => {
     const wf = (uses: string) => `
 on: push
 jobs:
@@ -181,7 +181,9 @@ jobs:
 `;
     const remote = await runWorkflow(wf('actions/checkout@v4'), await jobOpts());
     expect(remote.status).toBe('failure');
-    expect(remote.steps[0]!.annotations[0]!.message).toMatch(/supports only local actions/);
+    expect(remote.steps[0]!.annotations[0]!.message).toMatch(
+      /no copy of 'actions\/checkout@v4'.*RunnerOptions\.remoteActions/,
+    );
     const docker = await runWorkflow(wf('docker://alpine:3'), await jobOpts());
     expect(docker.steps[0]!.annotations[0]!.message).toMatch(/Docker image actions/);
     const missing = await runWorkflow(wf('./nope'), await jobOpts());

@@ -27,6 +27,12 @@ export interface RunnerOptions {
   secrets?: Record<string, string>;
   /** The `vars` context. */
   vars?: Record<string, string>;
+  /**
+   * Local copies of remote actions, `'owner/repo@ref'` → folder: `uses: owner/repo@ref` and
+   * `uses: owner/repo/path@ref` run from a copy of it under `<workDir>/_actions/`. Nothing is
+   * downloaded; an unmapped remote action fails the step.
+   */
+  remoteActions?: Record<string, string>;
 }
 
 export interface Annotation {

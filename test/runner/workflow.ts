@@ -10,6 +10,7 @@ import { type ActionStepSpec, runActionStep } from './action-step';
 import { prepareMachine, workflowFileName } from './contexts';
 import { evaluateCondition, interpolate } from './expressions';
 import { Job, type RunDefaults } from './job';
+import { parseRemoteUses } from './remote';
 import { runScript } from './run-step';
 import { executeStep } from './step';
 import type { JobResult, RunnerOptions } from './types';
@@ -179,7 +180,7 @@ export interface RunActionOptions extends RunnerOptions {
 
 /**
  * Runs one action as a one-step job (with its post step): `actionPath` relative to repoRoot,
- * e.g. 'packages/setup'. Input values may use `${{ }}` like `with:` values.
+ * e.g. 'packages/setup', or a mapped remote action ('owner/repo@ref', see `remoteActions`). Input values may use `${{ }}` like `with:` values.
  */
 export async function runAction(
   actionPath: string,
@@ -188,8 +189,10 @@ export async function runAction(
 ): Promise<JobResult> {
   const { stepEnv, permissions, ...runnerOpts } = opts;
   let uses = actionPath;
-  if (isAbsolute(uses)) uses = relative(opts.repoRoot, uses) || '.';
-  if (uses !== '.' && !uses.startsWith('./')) uses = `./${uses}`;
+  if (!parseRemoteUses(uses)) {
+    if (isAbsolute(uses)) uses = relative(opts.repoRoot, uses) || '.';
+    if (uses !== '.' && !uses.startsWith('./')) uses = `./${uses}`;
+  }
   const step: Obj = { uses, with: inputs };
   if (stepEnv) step.env = stepEnv;
   const job: Obj = { 'runs-on': 'ubuntu-latest', steps: [step] };

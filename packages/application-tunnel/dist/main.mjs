@@ -1,2 +1,3 @@
+// @teleport-actions/application-tunnel 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as o,c as e,e as n}from"./chunks/chunk-Y6PPLGHP.mjs";var i={name:"@teleport-actions/application-tunnel",version:"1.0.0",private:!0,license:"Apache-2.0",type:"module",description:"Teleport Application Tunnel: Open a local tunnel, in the background for the rest of the job, to a TCP or HTTP application protected by Teleport (tbot 18."};await t(o(),"application-tunnel",p=>n(p,e(i.version)));
+import{a as t,b as n,c as i,e as o}from"./chunks/chunk-RVUK35DO.mjs";var r={name:"@teleport-actions/application-tunnel",version:"1.0.0"};await t(n(),"application-tunnel",p=>o(p,i(r.version)));

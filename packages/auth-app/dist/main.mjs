@@ -1,2 +1,3 @@
+// @teleport-actions/auth-app 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as o,e as i}from"./chunks/chunk-RLGHTNNL.mjs";var r={name:"@teleport-actions/auth-app",version:"1.0.0",private:!0,license:"Apache-2.0",type:"module",description:"Teleport Auth Application: Join your Teleport cluster with the workflow's GitHub ID token and get a client certificate for an application protected by Teleport."};await t(e(),"auth-app",p=>i(p,o(r.version)));
+import{a as t,b as o,c as r,e as p}from"./chunks/chunk-GDQZ57RA.mjs";var i={name:"@teleport-actions/auth-app",version:"1.0.0"};await t(o(),"auth-app",a=>p(a,r(i.version)));

@@ -1,2 +1,3 @@
+// @teleport-actions/auth-k8s 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as r,e as o}from"./chunks/chunk-CU3S36BP.mjs";var i={name:"@teleport-actions/auth-k8s",version:"1.0.0",private:!0,license:"Apache-2.0",type:"module",description:"Teleport Auth Kubernetes: Join your Teleport cluster with the workflow's GitHub ID token and get a kubeconfig for a Teleport-protected Kubernetes cluster; later steps' `kubectl` uses it through KUBECONFIG."};await t(e(),"auth-k8s",u=>o(u,r(i.version)));
+import{a as t,b as o,c as r,e as i}from"./chunks/chunk-XCXEL2OB.mjs";var n={name:"@teleport-actions/auth-k8s",version:"1.0.0"};await t(o(),"auth-k8s",a=>i(a,r(n.version)));

@@ -1,2 +1,3 @@
+// @teleport-actions/auth-ssh 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as o,e as r}from"./chunks/chunk-6PXF7IWW.mjs";var i={name:"@teleport-actions/auth-ssh",version:"1.0.0",private:!0,license:"Apache-2.0",type:"module",description:"Teleport Auth SSH: Join your Teleport cluster with the workflow's GitHub ID token and get an OpenSSH config, so `ssh -F` reaches the cluster's nodes with a short-lived certificate."};await t(e(),"auth-ssh",s=>r(s,o(i.version)));
+import{a as t,b as o,c as r,e as i}from"./chunks/chunk-TE7VSYI6.mjs";var n={name:"@teleport-actions/auth-ssh",version:"1.0.0"};await t(o(),"auth-ssh",h=>i(h,r(n.version)));

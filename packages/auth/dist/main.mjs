@@ -1,2 +1,3 @@
+// @teleport-actions/auth 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as o,e as r}from"./chunks/chunk-MRFJMH42.mjs";var i={name:"@teleport-actions/auth",version:"1.0.0",private:!0,license:"Apache-2.0",type:"module",description:"Teleport Auth: Join your Teleport cluster with the workflow's GitHub ID token and get an identity file for `tsh` and `tctl`; later steps use it through TELEPORT_* variables."};await t(e(),"auth",n=>r(n,o(i.version)));
+import{a as t,b as o,c as r,e as i}from"./chunks/chunk-HB7QDKL3.mjs";var n={name:"@teleport-actions/auth",version:"1.0.0"};await t(o(),"auth",a=>i(a,r(n.version)));

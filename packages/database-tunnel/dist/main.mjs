@@ -1,2 +1,3 @@
+// @teleport-actions/database-tunnel 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as e,c as a,e as o}from"./chunks/chunk-CA5GX2UF.mjs";var n={name:"@teleport-actions/database-tunnel",version:"1.0.0",private:!0,license:"Apache-2.0",type:"module",description:"Teleport Database Tunnel: Open a local tunnel, in the background for the rest of the job, to a database protected by Teleport (tbot 18."};await t(e(),"database-tunnel",r=>o(r,a(n.version)));
+import{a as t,b as n,c as a,e as o}from"./chunks/chunk-QKVXARBE.mjs";var r={name:"@teleport-actions/database-tunnel",version:"1.0.0"};await t(n(),"database-tunnel",e=>o(e,a(r.version)));
