@@ -17,6 +17,7 @@ export interface FakeCall {
 
 const RECORDED_ENV = [
   'CIRCLECI',
+  'TELEPORT_BOT_TOKEN',
   'CIRCLE_OIDC_TOKEN',
   'CIRCLE_OIDC_TOKEN_V2',
   'BASH_ENV',

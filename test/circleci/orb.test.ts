@@ -103,10 +103,11 @@ describe('orb commands call teleport-ci', () => {
     expect(call?.argv).toEqual([
       subcommand,
       `--proxy=${PROXY}`,
-      '--token=circleci-bot',
       '--join-method=circleci',
       `--write-env=${call?.env.BASH_ENV}`,
     ]);
+    // The join token's name travels in the environment, never on the command line (`ps`).
+    expect(call?.env.TELEPORT_BOT_TOKEN).toBe('circleci-bot');
     expect(call?.env.CIRCLECI).toBe('true');
     expect(call?.env.CIRCLE_OIDC_TOKEN).toBe('oidc.jwt.here');
   });
@@ -135,7 +136,6 @@ describe('orb commands call teleport-ci', () => {
     expect(call?.argv).toEqual([
       'auth-k8s',
       `--proxy=${PROXY}`,
-      '--token=circleci-bot',
       '--join-method=token',
       '--certificate-ttl=30m',
       '--roles=deployer,viewer',
@@ -201,10 +201,10 @@ describe('parameters are values, not code', () => {
         `--version=${h.dollar}`,
         `--proxy=${h.backtick}`,
       ]);
-      expect(auth?.argv.slice(0, 9)).toEqual([
+      expect(auth?.env.TELEPORT_BOT_TOKEN).toBe(h.quote);
+      expect(auth?.argv.slice(0, 8)).toEqual([
         'auth-k8s',
         `--proxy=${h.dollar}`,
-        `--token=${h.quote}`,
         '--join-method=circleci',
         `--certificate-ttl=${h.newline}`,
         `--roles=${h.dquote}`,
@@ -238,7 +238,8 @@ describe('parameters are values, not code', () => {
     const result = await runSteps(steps, onPath({ contexts }));
     expectSuccess(result);
     const [call] = await fakes.calls('teleport-ci');
-    expect(call?.argv.slice(1, 3)).toEqual([`--proxy=${PROXY}`, '--token=circleci-bot']);
+    expect(call?.argv[1]).toBe(`--proxy=${PROXY}`);
+    expect(call?.env.TELEPORT_BOT_TOKEN).toBe('circleci-bot');
     expect(call?.argv).toContain('--roles=$(echo injected)');
 
     // An unset variable expands to nothing: the script says which parameter is empty.

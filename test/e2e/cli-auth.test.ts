@@ -2,7 +2,7 @@
 // (TBOT_GITLAB_JWT from the double's GitLab issuer, audience = the cluster name, facts §4.2),
 // then `cleanup`, against the Teleport double with its real consumers.
 import { execFile, spawn } from 'node:child_process';
-import { access, mkdtemp } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,9 +105,12 @@ afterAll(async () => {
 });
 
 /** Runs a shell script in the job's environment; returns its output. */
-function sh(script: string): Promise<{ code: number | null; out: string }> {
+function sh(
+  script: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', script], { env: { ...double.env, ...job, CLI } });
+    const child = spawn('bash', ['-c', script], { env: { ...double.env, ...job, CLI, ...env } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -172,5 +175,148 @@ ps -eo args | grep -q "[t]bot start -c $TMPDIR" && echo "TBOT STILL RUNNING" || 
     const dir = /DIRS (\S+)/.exec(out)![1]!;
     await expect(access(dir)).rejects.toThrow();
     noSecrets(out);
+  });
+});
+
+// Hardening: the job's state is the CLI's own, every run is undone, and nothing in the state
+// is trusted blindly (a stale or planted pid, folder or log).
+describe('cleanup undoes every run of this job, and only what this job did', () => {
+  const newJob = () => ({
+    CI_JOB_ID: `state-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  });
+
+  it('a command run twice: both runs cleaned up, no tbot and no join secret left', async () => {
+    const { code, out } = await sh(
+      `set -e; PROXY='${double.proxy.addr}'
+eval "$("$CLI" auth-ssh ${FLAGS} --print-env)"; echo "FIRST $TELEPORT_CI_DESTINATION_DIR"
+eval "$("$CLI" auth-ssh ${FLAGS} --print-env)"; echo "SECOND $TELEPORT_CI_DESTINATION_DIR"
+"$CLI" database-tunnel ${FLAGS} --service orders --database orders --username ci --listen tcp://127.0.0.1:15441 --diag-port 57411
+"$CLI" database-tunnel ${FLAGS} --service orders --database orders --username ci --listen tcp://127.0.0.1:15442 --diag-port 57412
+echo "TBOTS $(ps -eo args | grep -c "[t]bot start -c $TMPDIR")"
+"$CLI" cleanup
+echo "AFTER $(ps -eo args | grep -c "[t]bot start -c $TMPDIR" || true)"
+echo "CONFIGS $(find "$TMPDIR" -name tbot.yaml | wc -l)"`,
+      newJob(),
+    );
+    expect(code, out).toBe(0);
+    expect(out).toContain('TBOTS 2');
+    expect(out.match(/Stopped tbot \(pid \d+\)/g)).toHaveLength(2);
+    expect(out).toContain('AFTER 0');
+    expect(out).toContain('CONFIGS 0');
+    for (const label of ['FIRST', 'SECOND']) {
+      const dir = new RegExp(`${label} (\\S+)`).exec(out)![1]!;
+      await expect(access(dir)).rejects.toThrow();
+    }
+    // Each run's own folder: two identity outputs, two tunnels.
+    expect(out.match(/Deleted the credentials in/g)).toHaveLength(4);
+    noSecrets(out);
+  });
+
+  it('a tunnel refuses a diagnostics port something else answers on (its readiness would lie)', async () => {
+    const squatter = createServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    const port = await listen(squatter);
+    try {
+      const { code, out } = await sh(
+        `"$CLI" database-tunnel ${FLAGS} --service orders --database orders --username ci --listen tcp://127.0.0.1:15443 --diag-port ${port}`,
+        { ...newJob(), PROXY: double.proxy.addr },
+      );
+      expect(code, out).toBe(1);
+      expect(out.trim().split('\n').at(-1)).toBe(
+        `teleport-ci: database-tunnel: Something already listens on 127.0.0.1:${port}, where tbot's diagnostics would answer (another tunnel in this job?): give this step its own --diag-port`,
+      );
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('ignores a state file planted at the old shared path', async () => {
+    const ids = newJob();
+    const victim = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    const planted = join(tmpdir(), `teleport-ci-state-gitlab-${ids.CI_JOB_ID}.json`);
+    await writeFile(
+      planted,
+      JSON.stringify({
+        'database-tunnel': { 'tbot-pid': String(victim.pid), 'tbot-log': '/etc/shadow' },
+      }),
+    );
+    try {
+      const { code, out } = await sh('"$CLI" cleanup', { ...ids, TMPDIR: tmpdir() });
+      expect(code, out).toBe(0);
+      expect(out).toContain('Nothing to clean up.');
+      expect(() => process.kill(victim.pid!, 0)).not.toThrow();
+      expect(out).not.toContain(
+        await readFile('/etc/shadow', 'utf8').then((t) => t.split('\n')[0]),
+      );
+    } finally {
+      victim.kill();
+    }
+  });
+
+  it('does not signal, print or delete what this job did not make, even when its state says so', async () => {
+    const ids = newJob();
+    const stateDir = await mkdtemp(join(tmpdir(), 'cli-state-'));
+    const victim = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+    const shared = await mkdtemp(join(tmpdir(), 'shared-'));
+    await chmod(shared, 0o755);
+    await writeFile(
+      join(stateDir, `gitlab-${ids.CI_JOB_ID}.json`),
+      JSON.stringify({
+        version: 1,
+        runs: [
+          {
+            command: 'database-tunnel',
+            state: {
+              'tbot-pid': String(victim.pid),
+              'tbot-work-dir': '/etc',
+              'tbot-log': '/etc/shadow',
+              'credentials-dir': shared,
+            },
+          },
+          { command: 'auth', state: { 'tbot-pid': '1', 'credentials-dir': job.HOME! } },
+        ],
+      }),
+    );
+    try {
+      const { code, out } = await sh('"$CLI" cleanup', { ...ids, TELEPORT_CI_STATE_DIR: stateDir });
+      expect(code, out).toBe(0);
+      expect(out).toContain(
+        `Not stopping process ${victim.pid}: it is not the tbot this job started`,
+      );
+      expect(out).toContain(`Not deleting /etc: it is not a private folder this job made`);
+      expect(out).toContain(`Not deleting ${shared}: it is not a private folder this job made`);
+      expect(out).toContain(`Not deleting ${job.HOME}: it is not a private folder this job made`);
+      expect(out).not.toContain('tbot log');
+      expect(() => process.kill(victim.pid!, 0)).not.toThrow();
+      await access(shared);
+      await access('/etc/hostname');
+      await access(job.HOME!);
+    } finally {
+      victim.kill();
+    }
+  });
+
+  it('refuses a state folder another user made or may enter, naming the fix', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'cli-state-'));
+    const theirs = join(base, 'theirs');
+    await mkdir(theirs, { mode: 0o700 });
+    await chown(theirs, 65534, 65534);
+    const open = join(base, 'open');
+    await mkdir(open);
+    await chmod(open, 0o777);
+    for (const [dir, why] of [
+      [theirs, 'belongs to another user (uid 65534)'],
+      [open, 'is open to other users (mode 777)'],
+    ] as const) {
+      const { code, out } = await sh(
+        `"$CLI" auth-ssh --proxy '${double.proxy.addr}' --token gitlab-bot`,
+        { ...newJob(), TELEPORT_CI_STATE_DIR: dir },
+      );
+      expect(code, out).toBe(1);
+      expect(out.trim().split('\n').at(-1)).toBe(
+        `teleport-ci: auth-ssh: The state folder ${dir} ${why}: remove it, or name a private folder of your own with TELEPORT_CI_STATE_DIR`,
+      );
+      const cleanup = await sh('"$CLI" cleanup', { ...newJob(), TELEPORT_CI_STATE_DIR: dir });
+      expect(cleanup.code).toBe(1);
+    }
   });
 });

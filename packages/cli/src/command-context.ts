@@ -1,4 +1,4 @@
-import type { CliIo, ShellPlatform } from '@teleport-actions/core/teleport-ci';
+import type { CliIo, JobState, ShellPlatform } from '@teleport-actions/core/teleport-ci';
 import type { CommandLine } from './parse-flags';
 
 export interface CliStreams {
@@ -15,6 +15,6 @@ export interface CommandContext {
   ci: { name: string; joinMethod?: string };
   env: NodeJS.ProcessEnv;
   io: CliStreams;
-  /** Where commands of one job record what `cleanup` undoes. */
-  stateFile: string;
+  /** The job's state: what its commands recorded for `cleanup` to undo. */
+  openState: () => Promise<JobState>;
 }

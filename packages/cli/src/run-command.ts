@@ -1,10 +1,12 @@
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  defaultStateFolder,
   detectCi,
+  JobState,
   type JoinMethod,
   runEntryPoint,
   shellPlatform,
+  stateFileName,
 } from '@teleport-actions/core/teleport-ci';
 import type { CliStreams, CommandContext } from './command-context';
 import { AUTH_ACTIONS, runAuthCommand } from './commands/auth';
@@ -38,23 +40,28 @@ export async function runCommand(
     badFlags = err; // reported below, through the same funnel as every other failure
   }
   const inputs = line?.inputs ?? {};
+  // The job's state: a file the user names (in a private folder of theirs), else one per job
+  // in this user's own private state folder, made on first use.
   const stateFile =
-    line?.stateFile ??
-    join(tmpdir(), `teleport-ci-state-${ci.name}-${ci.jobId.replace(/[^\w.-]/g, '_')}.json`);
+    line?.stateFile ?? join(defaultStateFolder(env), stateFileName(ci.name, ci.jobId));
+  const openState = () => JobState.open(stateFile, !line?.stateFile);
+  let record: ((name: string, value: string) => Promise<void>) | undefined;
   const platform = shellPlatform({
     ciName: ci.name,
     joinMethod: (inputs['join-method'] || ci.joinMethod || 'token') as JoinMethod,
     inputs,
     env,
-    stateFile,
-    command,
+    recordState: async (name, value) => {
+      record ??= await (await openState()).startRun(command);
+      await record(name, value);
+    },
     stderr: io.stderr,
     debug: line?.debug ?? false,
     flags: flagNames(command),
   });
   await runEntryPoint(platform, command, async () => {
     if (!line) throw badFlags;
-    await COMMAND_RUNNERS[command]!({ command, platform, line, ci, env, io, stateFile });
+    await COMMAND_RUNNERS[command]!({ command, platform, line, ci, env, io, openState });
   });
   return platform.failed ? 1 : 0;
 }

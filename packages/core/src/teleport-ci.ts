@@ -14,14 +14,9 @@ export { runEntryPoint } from './entry-point';
 export { errorMessage, InputError, UserError } from './errors';
 export { requiredInput } from './inputs';
 export { detectCi } from './platform/detect-ci';
+export { defaultStateFolder, JobState, stateFileName } from './platform/job-state';
 export { type JoinMethod, parseJoinMethodInput } from './platform/join-methods';
-export {
-  type CliIo,
-  type CliResults,
-  readStateFile,
-  type ShellPlatform,
-  shellPlatform,
-} from './platform/shell';
+export { type CliIo, type CliResults, type ShellPlatform, shellPlatform } from './platform/shell';
 export { parseProxyAddress } from './proxy/address';
 export { runSetup } from './setup/run-setup';
 export { detectTbot } from './tbot/detect';

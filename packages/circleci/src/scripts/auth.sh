@@ -50,7 +50,7 @@ out=$(expand "${TELEPORT_ORB_STR_OUT:-}")
 [ -n "$token" ] || fail "token is empty: set it to the name of the join token for this bot (a \$VARIABLE in it must be set, e.g. by the job's context)."
 
 # --flag=value keeps each value one argument, even one starting with '-'.
-args=("$subcommand" "--proxy=${proxy}" "--token=${token}" "--join-method=${join_method}")
+args=("$subcommand" "--proxy=${proxy}" "--join-method=${join_method}")
 if [ -n "$ttl" ]; then args+=("--certificate-ttl=${ttl}"); fi
 if [ -n "$roles" ]; then args+=("--roles=${roles}"); fi
 if [ -n "$out" ]; then args+=("--out=${out}"); fi
@@ -62,4 +62,5 @@ if [ "$subcommand" = auth-k8s ]; then
 fi
 args+=("--write-env=${BASH_ENV}")
 
-"$bin" "${args[@]}"
+# The join token's name goes through the environment, never the command line (visible in ps).
+TELEPORT_BOT_TOKEN="$token" "$bin" "${args[@]}"

@@ -1,5 +1,5 @@
-import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors';
 
 /**
@@ -32,4 +32,24 @@ export async function lockDown(dir: string): Promise<void> {
 
 export async function removeCredentials(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Whether a folder named in state is one a post step may delete: gone already, one the engine
+ * made (a real folder, this user's, private: 0700), or something else, which is left alone.
+ * The state of `teleport-ci` lives in a private file, so this is a second line: it keeps a
+ * stale or damaged state from deleting a home or system folder.
+ */
+export async function folderKind(
+  dir: string,
+  home = process.env.HOME,
+): Promise<'ours' | 'other' | 'missing'> {
+  if (!isAbsolute(dir) || resolve(dir) === '/' || (home && resolve(dir) === resolve(home))) {
+    return 'other';
+  }
+  const info = await lstat(dir).catch(() => undefined);
+  if (!info) return 'missing';
+  const uid = process.getuid?.();
+  const own = uid === undefined || info.uid === uid;
+  return info.isDirectory() && own && (info.mode & 0o777) === 0o700 ? 'ours' : 'other';
 }

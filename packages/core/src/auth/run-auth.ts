@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import type { JoinPreflight } from '../join/id-token';
@@ -10,7 +10,7 @@ import { detectTbot, type TbotBinary } from '../tbot/detect';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
 import { type AuthSettings, readAuthSettings } from './settings';
-import { STATE } from './state';
+import { STATE, WORK_FILES } from './state';
 import { summaryTable } from './summary';
 
 export interface AuthContext {
@@ -97,7 +97,7 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
     outputs,
     services,
   };
-  const configPath = join(workDir, 'tbot.yaml');
+  const configPath = join(workDir, WORK_FILES.config);
   await writeFile(configPath, renderTbotConfig(config, tbot.version), { mode: 0o600 });
   platform.log.debug(`tbot configuration at ${configPath}`);
   const env = tbotEnv(platform.env, {
@@ -108,9 +108,9 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
 
   try {
     if (background) {
-      const logPath = join(workDir, 'tbot.log');
+      const logPath = join(workDir, WORK_FILES.log);
       await platform.saveState(STATE.tbotLog, logPath);
-      const running = await startTbotBackground({
+      await startTbotBackground({
         tbotPath: tbot.path,
         configPath,
         env,
@@ -118,10 +118,15 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
         diagAddr: background.diagAddr,
         timeoutMs: background.timeoutMs,
         log: platform.log,
+        onStart: (pid) => Promise.resolve(platform.saveState(STATE.tbotPid, String(pid))),
       });
-      await platform.saveState(STATE.tbotPid, String(running.pid));
     } else {
-      await runTbotOnce({ tbotPath: tbot.path, configPath, env, log: platform.log });
+      try {
+        await runTbotOnce({ tbotPath: tbot.path, configPath, env, log: platform.log });
+      } finally {
+        // One run needs its configuration (which may hold a join secret) no longer.
+        await rm(workDir, { recursive: true, force: true });
+      }
       await lockDown(dir);
     }
   } catch (err) {

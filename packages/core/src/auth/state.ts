@@ -6,3 +6,6 @@ export const STATE = {
   tbotPid: 'tbot-pid',
   tbotLog: 'tbot-log',
 } as const;
+
+/** What a step writes in its private work folder: tbot's configuration and, in the background, its log. */
+export const WORK_FILES = { config: 'tbot.yaml', log: 'tbot.log' } as const;

@@ -1,24 +1,22 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inputsAsFlags, Masker, readStateFile, shellPlatform } from './shell';
+import { inputsAsFlags, Masker, shellPlatform } from './shell';
 
 async function platformFor(opts: { color?: boolean; debug?: boolean } = {}) {
   const written: string[] = [];
-  const stateFile = join(await mkdtemp(join(tmpdir(), 'shell-platform-')), 'state.json');
+  const recorded: Array<[string, string]> = [];
   const platform = shellPlatform({
     ciName: 'gitlab',
     joinMethod: 'gitlab',
     inputs: { proxy: ' teleport.example.com:443 ' },
     env: {},
-    stateFile,
-    command: 'auth-ssh',
+    recordState: async (name, value) => {
+      recorded.push([name, value]);
+    },
     stderr: { write: (t) => written.push(t), isTTY: false, color: opts.color ?? false },
     debug: opts.debug ?? false,
     flags: new Set(['proxy', 'token']),
   });
-  return { platform, written, stateFile };
+  return { platform, written, recorded };
 }
 
 describe('the command line as a CI platform', () => {
@@ -61,13 +59,11 @@ describe('the command line as a CI platform', () => {
     expect(red.written).toEqual(['\x1b[31mteleport-ci:\x1b[0m x\n']);
   });
 
-  it('keeps state per command in a private file that cleanup reads back', async () => {
-    const { platform, stateFile } = await platformFor();
+  it('records state for cleanup as the command saves it', async () => {
+    const { platform, recorded } = await platformFor();
     await platform.saveState('credentials-dir', '/c');
     expect(platform.getState('credentials-dir')).toBe('/c');
-    expect(await readStateFile(stateFile)).toEqual({ 'auth-ssh': { 'credentials-dir': '/c' } });
-    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toBeTruthy();
-    expect(await readStateFile(join(tmpdir(), 'no-such-state.json'))).toEqual({});
+    expect(recorded).toEqual([['credentials-dir', '/c']]);
   });
 });
 

@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JoinMethod } from './join-methods';
@@ -30,10 +29,8 @@ export interface ShellPlatformOptions {
   /** Flag values by input name (`proxy`, `token`, ...). */
   inputs: Record<string, string>;
   env: NodeJS.ProcessEnv;
-  /** Where `saveState`/`getState` keep state between commands of one job. */
-  stateFile: string;
-  /** The command's name, keying its state in the file. */
-  command: string;
+  /** Records state for `teleport-ci cleanup` (the job's state file, see `job-state.ts`). */
+  recordState?: (name: string, value: string) => Promise<void>;
   stderr: CliIo;
   debug: boolean;
   /** State saved by an earlier command (for `cleanup`). */
@@ -55,17 +52,6 @@ export class Masker {
   }
 }
 
-type StateFile = Record<string, Record<string, string>>;
-
-/** All state kept in a job's state file: what `cleanup` undoes. */
-export async function readStateFile(path: string): Promise<StateFile> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as StateFile;
-  } catch {
-    return {};
-  }
-}
-
 /**
  * The engine speaks of inputs (`Input 'proxy'`, `check 'proxy'`); on the command line they
  * are flags (`--proxy`).
@@ -77,9 +63,9 @@ export function inputsAsFlags(message: string, flags: ReadonlySet<string>): stri
 }
 
 /**
- * The platform seam for the `teleport-ci` command in any CI's shell: inputs come from flags, results are collected for
- * `--print-env`/`--write-env`, log lines go to stderr (masked), and state lives in a file so
- * `teleport-ci cleanup` can undo what earlier commands of the job did.
+ * The platform seam for the `teleport-ci` command in any CI's shell: inputs come from flags,
+ * results are collected for `--print-env`/`--write-env`, log lines go to stderr (masked), and
+ * state is recorded so `teleport-ci cleanup` can undo what earlier commands of the job did.
  */
 export function shellPlatform(opts: ShellPlatformOptions): ShellPlatform {
   const masker = new Masker();
@@ -137,9 +123,7 @@ export function shellPlatform(opts: ShellPlatformOptions): ShellPlatform {
     setSecret: (value: string) => masker.add(value),
     saveState: async (name: string, value: string) => {
       state[name] = value;
-      const all = await readStateFile(opts.stateFile);
-      all[opts.command] = { ...all[opts.command], ...state };
-      await writeFile(opts.stateFile, JSON.stringify(all, null, 2), { mode: 0o600 });
+      await opts.recordState?.(name, value);
     },
     getState: (name: string) => state[name] ?? '',
     appendSummary: async () => {},

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { UserError } from '../errors';
 import type { Logger } from '../platform/platform';
 import { execCapture } from './exec';
@@ -77,7 +78,26 @@ async function probe(url: string): Promise<number | undefined> {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether something accepts connections at `host:port`. */
+function listening(hostPort: string): Promise<boolean> {
+  const at = hostPort.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostPort.slice(0, at), port: Number(hostPort.slice(at + 1)) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Whether a process with this pid exists (ours or not). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -98,7 +118,15 @@ export async function startTbotBackground(opts: {
   diagAddr: string;
   timeoutMs: number;
   log: Logger;
+  /** Called as soon as tbot runs, before readiness: whoever stops it later must know it. */
+  onStart?: (pid: number) => Promise<void>;
 }): Promise<BackgroundTbot> {
+  // Readiness is asked of whatever listens on the diagnostics address: it must be this tbot.
+  if (await listening(opts.diagAddr)) {
+    throw new UserError(
+      `Something already listens on ${opts.diagAddr}, where tbot's diagnostics would answer (another tunnel in this job?): give this step its own 'diag-port'`,
+    );
+  }
   const logFile = await open(opts.logPath, 'a', 0o600);
   const child = spawn(opts.tbotPath, ['start', '-c', opts.configPath], {
     env: opts.env,
@@ -110,12 +138,13 @@ export async function startTbotBackground(opts: {
   if (pid === undefined) throw new UserError(`Could not start ${opts.tbotPath}`);
   child.unref();
   const running: BackgroundTbot = { pid, logPath: opts.logPath };
+  await opts.onStart?.(pid);
   if (opts.timeoutMs <= 0) return running;
 
   const deadline = Date.now() + opts.timeoutMs;
   const waitUrl = `http://${opts.diagAddr}/wait`;
   while (Date.now() < deadline) {
-    if (!alive(pid)) {
+    if (!isRunning(pid)) {
       const output = await readFile(opts.logPath, 'utf8').catch(() => '');
       throw new TbotFailedError(tbotFailureReason(output), output);
     }
@@ -163,15 +192,15 @@ export async function stopTbot(
   tbot: Pick<BackgroundTbot, 'pid'>,
   graceMs = 5000,
 ): Promise<boolean> {
-  if (!alive(tbot.pid)) return false;
+  if (!isRunning(tbot.pid)) return false;
   try {
     process.kill(-tbot.pid, 'SIGTERM'); // its process group: tbot and anything it started
   } catch {
     process.kill(tbot.pid, 'SIGTERM');
   }
   const deadline = Date.now() + graceMs;
-  while (alive(tbot.pid) && Date.now() < deadline) await sleep(100);
-  if (alive(tbot.pid)) {
+  while (isRunning(tbot.pid) && Date.now() < deadline) await sleep(100);
+  if (isRunning(tbot.pid)) {
     try {
       process.kill(-tbot.pid, 'SIGKILL');
     } catch {
