@@ -14,8 +14,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 const execFileP = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./prereqs', import.meta.url));
 const BASH = '/bin/bash';
-// Real programs the script itself uses; everything else on PATH is the test's.
-const REAL_TOOLS = ['env', 'mktemp', 'rm', 'tail', 'cat'];
+// Real programs the script (env, mktemp, rm, tail) and the fake apt-get (mkdir, dirname, chmod)
+// use; everything else on PATH is the test's.
+const REAL_TOOLS = ['env', 'mktemp', 'rm', 'tail', 'mkdir', 'dirname', 'chmod'];
 
 interface Need {
   what: string;
@@ -36,6 +37,7 @@ interface RunResult {
 }
 
 const FAKE_APT = `#!/bin/sh
+set -e
 echo "DEBIAN_FRONTEND=$DEBIAN_FRONTEND apt-get $*" >> "$FAKE_LOG"
 if [ -n "$APT_FAILS" ]; then echo "E: Unable to locate package $APT_FAILS" >&2; exit 100; fi
 [ "$1" = install ] || exit 0
