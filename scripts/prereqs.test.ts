@@ -55,6 +55,13 @@ for pkg in "$@"; do
 done
 `;
 
+// Knows every package except those in APT_LACKS.
+const FAKE_APT_CACHE = `#!/bin/sh
+[ "$1" = show ] || exit 100
+for lacking in $APT_LACKS; do [ "$2" = "$lacking" ] && exit 100; done
+echo "Package: $2"
+`;
+
 const FAKE_SUDO = `#!/bin/sh
 [ "$1" = -n ] && shift
 if [ -n "$SUDO_WANTS_PASSWORD" ]; then echo "sudo: a password is required" >&2; exit 1; fi
@@ -104,7 +111,10 @@ async function machine(absent: string[], opts: { noApt?: boolean; sudo?: boolean
     const path = what.startsWith('/') ? join(m.root, what) : join(m.bin, what);
     await writeExecutable(path, '#!/bin/sh\n');
   }
-  if (!opts.noApt) await writeExecutable(join(m.bin, 'apt-get'), FAKE_APT);
+  if (!opts.noApt) {
+    await writeExecutable(join(m.bin, 'apt-get'), FAKE_APT);
+    await writeExecutable(join(m.bin, 'apt-cache'), FAKE_APT_CACHE);
+  }
   if (opts.sudo !== false) await writeExecutable(join(m.bin, 'sudo'), FAKE_SUDO);
   await writeExecutable(join(m.bin, 'id'), FAKE_ID);
   await writeFile(join(dir, 'needs'), `${testNeeds.map((n) => `${n.what} ${n.pkg}`).join('\n')}\n`);
@@ -240,6 +250,18 @@ describe('scripts/prereqs', () => {
     expect(r.stderr).toContain('E: Unable to locate package groovy');
     expect(r.stderr).toContain(
       'scripts/prereqs: apt-get failed (above). Install them: apt-get install -y groovy',
+    );
+  });
+
+  it('a package the archive lacks: installs the others, then says what to provide another way', async () => {
+    const m = await machine(['kubectl', 'groovy']);
+    const r = await run(m, 'test', { APT_LACKS: 'kubernetes-client' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('installing groovy (for groovy)');
+    expect(r.stdout).not.toContain('installing kubernetes-client');
+    expect(await aptLog(m)).toMatch(/apt-get install -y -q --no-install-recommends groovy$/);
+    expect(r.stderr).toBe(
+      "scripts/prereqs: this machine's package archive has no kubernetes-client: install kubectl another way, then run again.\n",
     );
   });
 
