@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { interpolate } from './expressions';
 import type { Job } from './job';
+import { nodeForRuntime } from './node-runtimes';
 import { runProcess } from './process';
 import { parseRemoteUses, type RemoteActionRef, resolveRemoteAction } from './remote';
 import { executeStep, type HandlerResult, type StepContext, type StepSpec } from './step';
@@ -191,7 +192,7 @@ async function runNode(
   if (!existsSync(target)) throw new Error(`File not found: '${target}'`);
   const r = await runProcess(
     {
-      command: process.execPath,
+      command: nodeForRuntime(def.using),
       args: [target],
       cwd: job.machine.workspace,
       env,

@@ -7,6 +7,13 @@ import { fixture, step, tempJobs } from './test-helpers';
 const jobOpts = tempJobs();
 
 describe('local JavaScript actions', () => {
+  it('runs each with the Node.js its runs.using names, as GitHub does', async () => {
+    const node20 = await runAction(fixture('runtimes/node20'), {}, await jobOpts());
+    expect(node20.steps[0]!.outputs.node).toBe(process.version);
+    const node24 = await runAction(fixture('runtimes/node24'), {}, await jobOpts());
+    expect(node24.steps[0]!.outputs.node).toMatch(/^v24\./);
+  });
+
   it('passes with: values and action.yml defaults as INPUT_*', async () => {
     const opts = await jobOpts({ secrets: { GITHUB_TOKEN: 'ghs_faketoken123' } });
     const job = await runAction(fixture('inputs'), { who: 'Mona', 'dash-name': 'given' }, opts);
