@@ -8,8 +8,9 @@ import { chmod, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { repoRoot } from './repo-root';
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export { repoRoot } from './repo-root';
 
 // @actions/* are ESM packages that still call require() for Node built-ins.
 const REQUIRE_SHIM =

@@ -21,6 +21,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument, stringify } from 'yaml';
+import { repoRoot } from './repo-root';
+
+export { repoRoot } from './repo-root';
 
 export class OrbPackError extends Error {
   override name = 'OrbPackError';
@@ -158,7 +161,6 @@ export function packOrb(srcDir: string): string {
   return HEADER + stringify(packOrbData(srcDir), { indent: 4, lineWidth: 100 });
 }
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const orbSrcDir = join(repoRoot, 'packages', 'circleci', 'src');
 export const orbFile = join(repoRoot, 'packages', 'circleci', 'orb.yml');
 export const STALE_MESSAGE =

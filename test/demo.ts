@@ -7,15 +7,14 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { repoRoot } from '../scripts/repo-root';
 import { startDouble } from './double';
 import { sshAvailable } from './double/ssh/preflight';
 import { ensureLoginUser } from './double/ssh/users';
 import { runWorkflow } from './runner';
 
 const exec = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const workflowPath = join(repoRoot, 'test', 'demo', 'deploy-workflow.yml');
 
 const ssh = await sshAvailable();

@@ -11,11 +11,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../scripts/repo-root';
 import { startDouble } from '../double';
 import { runAction } from '../runner';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 10);
 

@@ -28,6 +28,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { repoRoot } from '../../scripts/repo-root';
+
+export { repoRoot } from '../../scripts/repo-root';
 
 // ---------------------------------------------------------------------------------------------
 // Definitions
@@ -88,7 +91,6 @@ export interface ConfigDef extends OrbDef {
   workflows?: Record<string, { jobs?: unknown[]; when?: unknown; unless?: unknown }>;
 }
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const packedOrbPath = join(repoRoot, 'packages', 'circleci', 'orb.yml');
 
 /** The packed orb (defaults to the committed packages/circleci/orb.yml). */

@@ -1,12 +1,12 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { repoRoot } from '../../scripts/repo-root';
 import type { Double } from '../double';
 import type { JobResult, RunnerOptions } from '../runner';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export { repoRoot } from '../../scripts/repo-root';
 
 /** Runner options that point a job at the double, with its own work dir and tool cache. */
 export async function runnerFor(

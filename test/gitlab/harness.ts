@@ -16,11 +16,12 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { repoRoot } from '../../scripts/repo-root';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { repoRoot } from '../../scripts/repo-root';
+
 export const componentDir = join(repoRoot, 'packages', 'gitlab');
 
 const require = createRequire(import.meta.url);

@@ -2,11 +2,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { repoRoot } from '../../scripts/repo-root';
 import type { JobResult, RunnerOptions, StepResult } from './index';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export { repoRoot } from '../../scripts/repo-root';
+
 export const fixture = (name: string) => `./test/runner/fixtures/${name}`;
 
 /** Options with a fresh work dir per job, all removed after the test file. */
