@@ -4,10 +4,11 @@
  * split into chunks so a post step doesn't load what only the main step needs.
  */
 import { existsSync } from 'node:fs';
-import { chmod, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { NOTICES_FILE, thirdPartyNotices } from './notices';
 import { repoRoot } from './repo-root';
 
 export { repoRoot } from './repo-root';
@@ -92,6 +93,7 @@ export function bundleOptions(
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: `${versionBanner(identity)}\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
+    metafile: true, // what was bundled, for THIRD-PARTY-NOTICES.md
     plugins: [shims, packageJsonIdentity],
   };
 }
@@ -133,12 +135,11 @@ export async function buildAction(name: string, outdir?: string): Promise<void> 
   const target = outdir ?? join(pkgDir, 'dist');
   const identity = await packageIdentity(pkgDir);
   await rm(target, { recursive: true, force: true });
-  if (name === 'cli') {
-    await build(cliBundleOptions(target, identity));
-    await chmod(join(target, 'teleport-ci.cjs'), 0o755);
-  } else {
-    await build(bundleOptions(pkgDir, target, identity));
-  }
+  const options =
+    name === 'cli' ? cliBundleOptions(target, identity) : bundleOptions(pkgDir, target, identity);
+  const { metafile } = await build(options);
+  if (name === 'cli') await chmod(join(target, 'teleport-ci.cjs'), 0o755);
+  await writeFile(join(target, NOTICES_FILE), await thirdPartyNotices(metafile!, identity.name));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

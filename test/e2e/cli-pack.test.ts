@@ -70,11 +70,12 @@ afterAll(async () => {
 });
 
 describe('npm pack of @teleport-actions/cli', () => {
-  it('holds the bundle, README, LICENSE and package.json only, with no dependencies', async () => {
+  it('holds the bundle, its third-party notices, README, LICENSE and package.json only, with no dependencies', async () => {
     const { stdout } = await exec('tar', ['tzf', tarball]);
     expect(stdout.trim().split('\n').sort()).toEqual([
       'package/LICENSE',
       'package/README.md',
+      'package/dist/THIRD-PARTY-NOTICES.md',
       'package/dist/teleport-ci.cjs',
       'package/package.json',
     ]);
