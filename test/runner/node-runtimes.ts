@@ -6,15 +6,15 @@ import { fileURLToPath } from 'node:url';
 // GitHub runs a JavaScript action with the Node.js its `runs.using` names. The emulation does
 // the same: node20 with the Node.js that runs the tests (20 is the oldest the project
 // supports), node24 with the Node.js 24 that `scripts/actions-node` fetched from the npm
-// registry (the version is `config.actionsNode` in package.json).
+// registry (the version is `config.node24` in package.json).
 
 const packageJson = fileURLToPath(new URL('../../package.json', import.meta.url));
 
 function node24(): string {
   if (process.env.TELEPORT_TEST_NODE24) return process.env.TELEPORT_TEST_NODE24;
   const version = (
-    JSON.parse(readFileSync(packageJson, 'utf8')) as { config: { actionsNode: string } }
-  ).config.actionsNode;
+    JSON.parse(readFileSync(packageJson, 'utf8')) as { config: { node24: string } }
+  ).config.node24;
   const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
   const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache');
   const path = join(cache, 'teleport-ci-dev', `node-v${version}-linux-${arch}`, 'bin', 'node');
