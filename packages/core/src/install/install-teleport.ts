@@ -1,4 +1,4 @@
-import { chmod } from 'node:fs/promises';
+import { access, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UserError } from '../errors';
 import { describeNetworkError, getText, HttpStatusError, withRetries } from '../net/http';
@@ -7,7 +7,6 @@ import type { ProxyAddress } from '../proxy/address';
 import { type ClusterInfo, findCluster } from '../proxy/find';
 import { restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
-import { KNOWN_BINARIES } from './binaries';
 import { parseSha256File } from './checksum';
 import { downloadAndExtract } from './download';
 import { type Edition, type EditionRequest, needsClusterBuild, resolveEdition } from './edition';
@@ -15,13 +14,16 @@ import { autoVersion, type VersionRequest } from './input-version';
 import { detectTarget, type Target } from './target';
 import {
   type CacheSlot,
+  checkAgainstRecord,
+  discardSlot,
   discardStaging,
   findInCache,
-  markComplete,
-  presentBinaries,
+  markerPath,
   promote,
+  removeLeftovers,
   slotDir,
   stagingDirFor,
+  withSlotLock,
 } from './tool-cache';
 
 export interface InstallRequest {
@@ -164,40 +166,80 @@ export async function installTeleport(
   const slot: CacheSlot = { root: req.cacheRoot, tool: toolName(spec), version, arch: target.arch };
   const result = { version, edition, fips, target, binaries: req.binaries, url, cluster };
 
-  const cached = await findInCache(slot, req.binaries);
+  const warn = (message: string) => platform.log.warning(message);
+  // A job killed mid-download leaves its staging folder; the next install clears it.
+  await removeLeftovers(slot);
+  const cached = await findInCache(slot, req.binaries, { archiveSha256: req.pinnedSha256, warn });
   if (cached) return { ...result, dir: cached, source: 'tool-cache' };
 
+  const sha256 = await expectedChecksum(url, req, spec, platform);
   // The service also matches keys by prefix: the closing ';' keeps `...-tbot` from
   // matching `...-tbot+tctl+tsh`.
   const binaries = [...req.binaries].sort().join('+');
   const cacheKey = `teleport-actions-${slot.tool}-${version}-${target.os}-${target.arch}-${binaries};`;
-  // Restore only into an empty slot, so nothing unverified mixes with what is there.
-  const present = await presentBinaries(slotDir(slot), KNOWN_BINARIES);
-  if (
-    req.useActionsCache &&
-    present.length === 0 &&
-    (await restoreFromActionsCache(slotDir(slot), cacheKey, platform.log, platform.env))
-  ) {
-    await markComplete(slot);
-    const restored = await findInCache(slot, req.binaries);
+  // The entry holds the folder and its marker, whose record is checked after every restore.
+  const cachePaths = [slotDir(slot), markerPath(slot)];
+  if (req.useActionsCache) {
+    const restored = await restoreVerified(
+      slot,
+      cachePaths,
+      cacheKey,
+      req.binaries,
+      sha256,
+      platform,
+    );
     if (restored) return { ...result, dir: restored, source: 'actions-cache' };
   }
 
-  const sha256 = await expectedChecksum(url, req, spec, platform);
-  // Keep what an earlier job put in this slot: the new copy replaces it whole.
-  const keep = present;
-  const wanted = [...new Set([...req.binaries, ...keep])];
   const top = topFolder(spec);
   const staging = await downloadInto(
     slot,
     url,
     sha256,
-    wanted.map((b) => `${top}/${b}`),
+    req.binaries.map((b) => `${top}/${b}`),
     platform,
   );
-  await Promise.all(wanted.map((b) => chmod(join(staging, b), 0o755)));
-  const dir = await promote(staging, slot, req.binaries);
+  await Promise.all(req.binaries.map((b) => chmod(join(staging, b), 0o755)));
+  const dir = await promote(staging, slot, req.binaries, sha256);
 
-  if (req.useActionsCache) await saveToActionsCache(dir, cacheKey, platform.log, platform.env);
+  if (req.useActionsCache)
+    await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
   return { ...result, dir, source: 'download', sha256 };
+}
+
+/**
+ * Restores the Actions-cache entry into an empty slot and checks it against its record and
+ * the published archive's SHA-256: an entry anyone could have saved is not trusted blindly.
+ * A mismatch is a miss, with a warning.
+ */
+async function restoreVerified(
+  slot: CacheSlot,
+  paths: string[],
+  key: string,
+  binaries: string[],
+  archiveSha256: string,
+  platform: CiPlatform,
+): Promise<string | undefined> {
+  return withSlotLock(slot, async () => {
+    // Another job may have filled the slot while this one waited for the lock.
+    const there = await findInCache(slot, binaries, { archiveSha256 });
+    if (there) return undefined;
+    const occupied = await Promise.all(
+      paths.map((p) =>
+        access(p).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (occupied.some(Boolean)) return undefined;
+    if (!(await restoreFromActionsCache(paths, key, platform.log, platform.env))) return undefined;
+    const problem = await checkAgainstRecord(slot, binaries, archiveSha256);
+    if (!problem) return slotDir(slot);
+    platform.log.warning(
+      `The Actions cache entry ${key} does not match the published archive (${problem}); downloading instead`,
+    );
+    await discardSlot(slot);
+    return undefined;
+  });
 }
