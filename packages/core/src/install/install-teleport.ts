@@ -1,12 +1,20 @@
 import { access, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UserError } from '../errors';
-import { describeNetworkError, getText, HttpStatusError, withRetries } from '../net/http';
+import {
+  describeNetworkError,
+  getText,
+  HttpStatusError,
+  isRetryable,
+  redactUrl,
+  withRetries,
+} from '../net/http';
 import type { CiPlatform } from '../platform/platform';
 import type { ProxyAddress } from '../proxy/address';
 import { type ClusterInfo, findCluster } from '../proxy/find';
 import { restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
+import { ensurePrivateDir } from './cache-root';
 import { parseSha256File } from './checksum';
 import { downloadAndExtract } from './download';
 import { type Edition, type EditionRequest, needsClusterBuild, resolveEdition } from './edition';
@@ -37,6 +45,8 @@ export interface InstallRequest {
   useActionsCache: boolean;
   /** Where installed tools are kept; the platform's tool cache. */
   cacheRoot: string;
+  /** The root is a default of this user's: create it private, refuse one that is not. */
+  privateCacheRoot?: boolean;
 }
 
 export interface InstallResult {
@@ -48,8 +58,11 @@ export interface InstallResult {
   binaries: string[];
   /** Where the binaries came from. */
   source: 'tool-cache' | 'actions-cache' | 'download';
+  /** The tarball's URL, credentials redacted. */
   url: string;
   sha256?: string;
+  /** Whether the hash was pinned or fetched over TLS: only then does it protect integrity. */
+  trusted?: boolean;
   cluster?: ClusterInfo;
 }
 
@@ -89,23 +102,26 @@ async function expectedChecksum(
   platform: CiPlatform,
 ) {
   if (req.pinnedSha256) return req.pinnedSha256;
+  const shown = redactUrl(url);
   try {
     const text = await withRetries(
       () => getText(`${url}.sha256`),
       (err, n) =>
         platform.log.info(
-          `GET ${url}.sha256 failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
+          `GET ${shown}.sha256 failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
         ),
     );
-    return parseSha256File(text, `${url}.sha256`);
+    return parseSha256File(text, `${shown}.sha256`);
   } catch (err) {
     if (err instanceof HttpStatusError && err.status === 404) {
       throw new UserError(
-        `Teleport ${spec.version} (${editionLabel(spec.edition, spec.fips)}, ${spec.target.os}-${spec.target.arch}) is not published at ${req.cdnBase}: ${url}.sha256 answered 404; check 'version' and 'edition'`,
+        `Teleport ${spec.version} (${editionLabel(spec.edition, spec.fips)}, ${spec.target.os}-${spec.target.arch}) is not published at ${redactUrl(req.cdnBase)}: ${shown}.sha256 answered 404; check 'version' and 'edition'`,
       );
     }
     if (err instanceof UserError) throw err;
-    throw new UserError(`Could not fetch the checksum ${url}.sha256: ${describeNetworkError(err)}`);
+    throw new UserError(
+      `Could not fetch the checksum ${shown}.sha256: ${describeNetworkError(err)}`,
+    );
   }
 }
 
@@ -114,9 +130,11 @@ async function downloadInto(
   url: string,
   sha256: string,
   members: string[],
+  overTls: boolean,
   platform: CiPlatform,
 ) {
   const staging = stagingDirFor(slot);
+  const shown = redactUrl(url);
   try {
     const { bytes } = await withRetries(
       () =>
@@ -129,22 +147,27 @@ async function downloadInto(
         }),
       (err, n) =>
         platform.log.warning(
-          `Download of ${url} failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
+          `Download of ${shown} failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
         ),
     );
     platform.log.info(`Downloaded ${formatBytes(bytes)}, SHA-256 ${sha256} verified`);
+    if (!overTls) {
+      platform.log.warning(
+        `${shown} and its checksum came over plain HTTP, not TLS: the SHA-256 check protects against corruption, not tampering; pin 'sha256' or use an https:// mirror`,
+      );
+    }
     return staging;
   } catch (err) {
     await discardStaging(staging, slot);
     if (err instanceof UserError) throw err;
     if (err instanceof HttpStatusError && err.status === 404) {
       throw new UserError(
-        `${url} answered 404 although its checksum exists: check the mirror in 'cdn-base-url'`,
+        `${shown} answered 404 although its checksum exists: check the mirror in 'cdn-base-url'`,
       );
     }
-    throw new UserError(
-      `Could not download ${url}: ${describeNetworkError(err)}; the step retried and gave up`,
-    );
+    // Only faults worth another try were retried (a 403 is final).
+    const tail = isRetryable(err) ? '; the step retried and gave up' : '';
+    throw new UserError(`Could not download ${shown}: ${describeNetworkError(err)}${tail}`);
   }
 }
 
@@ -157,6 +180,7 @@ export async function installTeleport(
   platform: CiPlatform,
 ): Promise<InstallResult> {
   const target = detectTarget(platform.env);
+  if (req.privateCacheRoot) await ensurePrivateDir(req.cacheRoot);
   const cluster = await resolveCluster(req, platform);
   const version =
     req.version.kind === 'exact' ? req.version.version : autoVersion(cluster!, req.proxy!);
@@ -164,7 +188,11 @@ export async function installTeleport(
   const spec: ArtifactSpec = { version, edition, fips, target };
   const url = `${req.cdnBase}/${artifactName(spec)}`;
   const slot: CacheSlot = { root: req.cacheRoot, tool: toolName(spec), version, arch: target.arch };
-  const result = { version, edition, fips, target, binaries: req.binaries, url, cluster };
+  // Mirror credentials go in a header, never into logs, the summary or outputs.
+  const { password } = new URL(req.cdnBase);
+  if (password) platform.setSecret(decodeURIComponent(password));
+  const shown = redactUrl(url);
+  const result = { version, edition, fips, target, binaries: req.binaries, url: shown, cluster };
 
   const warn = (message: string) => platform.log.warning(message);
   // A job killed mid-download leaves its staging folder; the next install clears it.
@@ -197,6 +225,7 @@ export async function installTeleport(
     url,
     sha256,
     req.binaries.map((b) => `${top}/${b}`),
+    url.startsWith('https:') || req.pinnedSha256 !== undefined,
     platform,
   );
   await Promise.all(req.binaries.map((b) => chmod(join(staging, b), 0o755)));
@@ -204,7 +233,8 @@ export async function installTeleport(
 
   if (req.useActionsCache)
     await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
-  return { ...result, dir, source: 'download', sha256 };
+  const trusted = url.startsWith('https:') || req.pinnedSha256 !== undefined;
+  return { ...result, dir, source: 'download', sha256, trusted };
 }
 
 /**
