@@ -216,7 +216,7 @@ export async function installTeleport(
       sha256,
       platform,
     );
-    if (restored) return { ...result, dir: restored, source: 'actions-cache' };
+    if (restored) return { ...result, ...restored };
   }
 
   const top = topFolder(spec);
@@ -249,11 +249,11 @@ async function restoreVerified(
   binaries: string[],
   archiveSha256: string,
   platform: CiPlatform,
-): Promise<string | undefined> {
+): Promise<{ dir: string; source: 'tool-cache' | 'actions-cache' } | undefined> {
   return withSlotLock(slot, async () => {
     // Another job may have filled the slot while this one waited for the lock.
     const there = await findInCache(slot, binaries, { archiveSha256 });
-    if (there) return undefined;
+    if (there) return { dir: there, source: 'tool-cache' };
     const occupied = await Promise.all(
       paths.map((p) =>
         access(p).then(
@@ -265,7 +265,7 @@ async function restoreVerified(
     if (occupied.some(Boolean)) return undefined;
     if (!(await restoreFromActionsCache(paths, key, platform.log, platform.env))) return undefined;
     const problem = await checkAgainstRecord(slot, binaries, archiveSha256);
-    if (!problem) return slotDir(slot);
+    if (!problem) return { dir: slotDir(slot), source: 'actions-cache' };
     platform.log.warning(
       `The Actions cache entry ${key} does not match the published archive (${problem}); downloading instead`,
     );

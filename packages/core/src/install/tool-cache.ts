@@ -110,7 +110,7 @@ export async function readRecord(slot: CacheSlot): Promise<SlotRecord | undefine
 
 async function writeRecord(slot: CacheSlot, record: SlotRecord): Promise<void> {
   // Written beside and renamed over, so a reader never sees half a record.
-  const tmp = `${markerPath(slot)}.${process.pid}.tmp`;
+  const tmp = join(versionDir(slot), `.record-${OWNER}-${randomUUID()}`);
   await writeFile(tmp, `${JSON.stringify(record)}\n`);
   await rename(tmp, markerPath(slot));
 }
@@ -181,7 +181,7 @@ export async function findInCache(
 // Staging and retired folders are named after their owner, so a later install can tell the
 // leftovers of a killed job from the work of a live one.
 const OWNER = `${process.pid}@${hostname()}`;
-const LEFTOVER = /^\.(?:staging|old)-(\d+)@(.+)-[0-9a-f-]{36}$/;
+const LEFTOVER = /^\.(?:staging|old|record)-(\d+)@(.+)-[0-9a-f-]{36}$/;
 /** Leftovers of another host are removed only after this long (its pids mean nothing here). */
 const FOREIGN_STALE_MS = 24 * 3600_000;
 /** A lock of another host is broken after this long; locks are held for seconds. */
