@@ -1,8 +1,8 @@
 // End to end: several jobs of a self-hosted runner sharing one tool cache, as the committed
-// `setup` bundle sees them: parallel installs of different binaries, and a job killed
-// mid-download.
+// `setup` bundle sees them: parallel installs of different binaries, a job killed mid-download,
+// and a slot changed between jobs.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,5 +116,27 @@ describe('one tool cache, several jobs', () => {
     expect((await readdir(versionDir)).sort()).toEqual(['amd64', 'amd64.complete']);
     const { stdout } = await exec(join(versionDir, 'amd64', 'tbot'), ['version']);
     expect(stdout).toMatch(/^Teleport v16\.5\.4 /);
+  });
+
+  it('re-checks a reused slot: a tbot replaced between jobs is a miss, with a warning', async () => {
+    const opts = await runnerFor(double);
+    const first = await runAction('packages/setup', { version: '17.2.8' }, opts);
+    expectSuccess(first);
+    const dir = first.steps[0]!.outputs.path!;
+    await writeFile(join(dir, 'tbot'), '#!/bin/sh\necho planted\n');
+    const second = await runAction(
+      'packages/setup',
+      { version: '17.2.8' },
+      { ...opts, workDir: undefined },
+    );
+    expectSuccess(second);
+    expect(second.steps[0]!.outputs['cache-hit']).toBe('false');
+    expect(second.annotations.map((a) => `${a.level}: ${a.message}`)).toEqual([
+      expect.stringMatching(
+        /^warning: The tool cache at \S+ does not match its record \(tbot has SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\); downloading again$/,
+      ),
+    ]);
+    const { stdout } = await exec(join(dir, 'tbot'), ['version']);
+    expect(stdout).toMatch(/^Teleport v17\.2\.8 /);
   });
 });
