@@ -128,6 +128,12 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   }
   const stall = req.stall ?? DEFAULT_STALL;
   let windowStart = 0;
+  let windowStartedAt = Date.now();
+  let waitingForDisk = false;
+  const restartWindow = () => {
+    windowStart = bytes;
+    windowStartedAt = Date.now();
+  };
   const lengthHeader = response.message.headers['content-length'];
   const total = lengthHeader ? Number(lengthHeader) : undefined;
   const progress = new Progress(total, req.log, req.progressIntervalMs ?? 5000);
@@ -150,11 +156,22 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
     const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
-    if (!unpackError && !gunzip.destroyed && !gunzip.write(data)) await drained(gunzip);
+    if (!unpackError && !gunzip.destroyed && !gunzip.write(data)) {
+      // Waiting for the disk is not the server's stall: the window restarts afterwards.
+      waitingForDisk = true;
+      await drained(gunzip);
+      waitingForDisk = false;
+      restartWindow();
+    }
   };
-  const watchdog = setInterval(() => {
-    if (bytes - windowStart < stall.minBytes) {
+  // Checked several times per window, so a window restarted after a wait on the disk is
+  // still judged over its full length.
+  const watchdog = setInterval(
+    () => {
+      if (waitingForDisk) return restartWindow();
+      if (Date.now() - windowStartedAt < stall.windowMs) return;
       const got = bytes - windowStart;
+      if (got >= stall.minBytes) return restartWindow();
       const seconds = Math.round(stall.windowMs / 100) / 10;
       response.message.destroy(
         new StalledDownloadError(
@@ -163,9 +180,9 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
             : `${shown} sent only ${got} bytes in ${seconds} s (at least ${stall.minBytes} expected)`,
         ),
       );
-    }
-    windowStart = bytes;
-  }, stall.windowMs);
+    },
+    Math.max(10, stall.windowMs / 5),
+  );
   try {
     for await (const chunk of response.message as AsyncIterable<Buffer>) {
       hash.update(chunk);
