@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -170,6 +170,22 @@ describe('tool cache', () => {
     // The dead job's lock is broken rather than waited for.
     await withSlotLock(slot, async () => {}, { timeoutMs: 1000 });
     expect(await readdir(versionDir)).toEqual([basename(live)]);
+  });
+
+  it('waits for a live lock, and breaks an empty lock left long ago', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tc-'));
+    const slot = { root, tool: 'teleport', version: '17.4.2', arch: 'amd64' };
+    const lock = `${slotDir(slot)}.lock`;
+    await mkdir(join(root, 'teleport', '17.4.2'), { recursive: true });
+    await writeFile(lock, `${process.pid}@${hostname()}`); // this process: alive
+    await expect(withSlotLock(slot, async () => {}, { timeoutMs: 300 })).rejects.toThrow(
+      /is locked by \d+@.+ \(.+amd64\.lock\); if no job is installing Teleport there, delete the lock file$/,
+    );
+    await writeFile(lock, ''); // a job killed between creating and writing its lock
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(lock, minuteAgo, minuteAgo);
+    expect(await withSlotLock(slot, async () => 'ran', { timeoutMs: 1000 })).toBe('ran');
+    expect(await readdir(join(root, 'teleport', '17.4.2'))).toEqual([]);
   });
 
   it('leaves nothing behind when a staging folder is discarded', async () => {

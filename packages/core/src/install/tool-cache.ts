@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import {
   access,
   constants,
+  link,
   lstat,
   mkdir,
   open,
@@ -200,8 +201,29 @@ async function ownerIsGone(owner: string, path: string, foreignStaleMs: number) 
   const at = owner.indexOf('@');
   const pid = Number(owner.slice(0, at));
   if (owner.slice(at + 1) === hostname()) return !(Number.isInteger(pid) && isAlive(pid));
+  return olderThan(path, foreignStaleMs);
+}
+
+/**
+ * Removes a dead job's lock. Moved aside first and read again: if another waiter broke it
+ * and took a fresh lock meanwhile, that lock is put back (`link` never overwrites).
+ */
+async function breakLock(lock: string, deadOwner: string): Promise<void> {
+  const aside = `${lock}-${randomUUID()}`;
   try {
-    return Date.now() - (await stat(path)).mtimeMs > foreignStaleMs;
+    await rename(lock, aside);
+  } catch {
+    return; // already gone
+  }
+  if ((await readFile(aside, 'utf8').catch(() => '')) !== deadOwner) {
+    await link(aside, lock).catch(() => {});
+  }
+  await unlink(aside).catch(() => {});
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > ms;
   } catch {
     return false;
   }
@@ -249,12 +271,21 @@ export async function withSlotLock<T>(
       await handle.close();
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // A failed job removes the version folder when it is empty: make it again.
+      if (code === 'ENOENT') {
+        await mkdir(versionDir(slot), { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw err;
     }
     const owner = await readFile(lock, 'utf8').catch(() => '');
     // An empty lock is one being written: its owner gets a moment to finish.
-    if (owner && (await ownerIsGone(owner, lock, FOREIGN_LOCK_STALE_MS))) {
-      await unlink(lock).catch(() => {});
+    const gone = owner
+      ? await ownerIsGone(owner, lock, FOREIGN_LOCK_STALE_MS)
+      : await olderThan(lock, 10_000);
+    if (gone) {
+      await breakLock(lock, owner);
       continue;
     }
     if (Date.now() > deadline) {
