@@ -266,8 +266,13 @@ describe('setup and the Actions cache on hosted runners', () => {
       const runner = await hostedRunner();
       const artifact = 'teleport-v17.1.0-linux-amd64-bin.tar.gz';
       const key = 'teleport-actions-teleport-17.1.0-linux-amd64-tbot+tctl+tsh;';
-      const a = await runner.job({ version: '17.1.0', cache: 'false' });
+      // Job A installs and records the SHA-256s, but its own save is refused, so the entry
+      // under the key is the tampered one.
+      cache.inject({ fail: 'save', at: 'CreateCacheEntry', status: 400 });
+      const a = await runner.job({ version: '17.1.0' });
+      cache.inject(null);
       expectSuccess(a);
+      expect(cache.entries()).toEqual([]);
       const slot = a.steps[0]!.outputs.path!;
       await tamper(slot);
       await saveEntry(runner.workspace, [slot, `${slot}.complete`], key);

@@ -7,9 +7,14 @@ import type { Logger } from '../platform/platform';
  * the module is large and a tool-cache hit must stay fast. Every failure is a warning;
  * a cache problem never fails the step.
  */
+/** Whether the runner offers a cache service at all. */
+export function actionsCacheOffered(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_RESULTS_URL || env.ACTIONS_CACHE_URL);
+}
+
 async function loadCache(log: Logger, env: NodeJS.ProcessEnv) {
   // No cache service on this runner: don't load 700 KB to learn that.
-  if (!env.ACTIONS_RESULTS_URL && !env.ACTIONS_CACHE_URL) return undefined;
+  if (!actionsCacheOffered(env)) return undefined;
   try {
     const cache = await import('@actions/cache');
     return cache.isFeatureAvailable() ? cache : undefined;

@@ -12,7 +12,7 @@ import {
 import type { CiPlatform } from '../platform/platform';
 import type { ProxyAddress } from '../proxy/address';
 import { type ClusterInfo, findCluster } from '../proxy/find';
-import { restoreFromActionsCache, saveToActionsCache } from './actions-cache';
+import { actionsCacheOffered, restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
 import { ensurePrivateDir } from './cache-root';
 import { parseSha256File } from './checksum';
@@ -229,10 +229,10 @@ export async function installTeleport(
     platform,
   );
   await Promise.all(req.binaries.map((b) => chmod(join(staging, b), 0o755)));
-  const dir = await promote(staging, slot, req.binaries, sha256);
+  const saving = req.useActionsCache && actionsCacheOffered(platform.env);
+  const dir = await promote(staging, slot, req.binaries, sha256, { hash: saving });
 
-  if (req.useActionsCache)
-    await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
+  if (saving) await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
   const trusted = url.startsWith('https:') || req.pinnedSha256 !== undefined;
   return { ...result, dir, source: 'download', sha256, trusted };
 }

@@ -1,6 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,6 +121,7 @@ describe('tool cache', () => {
       slot,
       ['tbot', 'tsh'],
       ARCHIVE,
+      { hash: true },
     );
     const warnings: string[] = [];
     const warn = (m: string) => warnings.push(m);
@@ -129,6 +139,20 @@ describe('tool cache', () => {
       await findInCache(slot, ['tsh'], { archiveSha256: 'c'.repeat(64), warn }),
     ).toBeUndefined();
     expect(warnings).toHaveLength(1);
+  });
+
+  it('catches a binary rewritten in place with its size and mtime restored', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tc-'));
+    const slot = { root, tool: 'teleport', version: '17.4.2', arch: 'amd64' };
+    const dir = await promote(await stage(slot, ['tbot'], 'a'), slot, ['tbot'], ARCHIVE);
+    const tbot = join(dir, 'tbot');
+    const before = await stat(tbot);
+    const content = await readFile(tbot, 'utf8');
+    await writeFile(tbot, content.replace('echo a', 'echo b')); // same size
+    await utimes(tbot, before.atime, before.mtime);
+    const warnings: string[] = [];
+    expect(await findInCache(slot, ['tbot'], { warn: (m) => warnings.push(m) })).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('(tbot changed since it was installed)')]);
   });
 
   it('merges concurrent installs of different binaries; every one stays', async () => {

@@ -48,6 +48,17 @@ export interface SlotRecord {
   archiveSha256: string;
   /** Binary name → lower-case hex SHA-256. */
   binaries: Record<string, string>;
+  /**
+   * Binary name → the file's identity when it was recorded (device, inode, size, mtime,
+   * ctime). Any write, replacement or chmod changes the ctime, which only root can set; an
+   * unchanged identity spares hashing ~300 MB on every tool-cache hit.
+   */
+  identities?: Record<string, string>;
+}
+
+async function identity(path: string): Promise<string> {
+  const st = await lstat(path);
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
 export function slotDir(slot: CacheSlot): string {
@@ -135,8 +146,11 @@ export async function checkAgainstRecord(
   const problems = await Promise.all(
     binaries.map(async (name) => {
       const expected = record.binaries[name];
-      if (!expected) return `${name} is not recorded`;
+      const recorded = record.identities?.[name];
+      if (!expected && !recorded) return `${name} is not recorded`;
       if (!(await isExecutableFile(join(dir, name)))) return `${name} is missing`;
+      if (recorded && recorded === (await identity(join(dir, name)))) return undefined;
+      if (!expected) return `${name} changed since it was installed`;
       const actual = await sha256File(join(dir, name));
       return actual === expected
         ? undefined
@@ -168,7 +182,7 @@ export async function findInCache(
   if ((await presentBinaries(dir, binaries)).length !== binaries.length) return undefined;
   const record = await readRecord(slot);
   if (!record) return opts.archiveSha256 ? undefined : dir; // written by another tool
-  if (!binaries.every((b) => record.binaries[b])) return undefined;
+  if (!binaries.every((b) => record.binaries[b] || record.identities?.[b])) return undefined;
   const problem = await checkAgainstRecord(slot, binaries, opts.archiveSha256);
   if (!problem) return dir;
   if (!problem.startsWith('recorded archive')) {
@@ -304,7 +318,7 @@ export async function withSlotLock<T>(
 
 /**
  * Moves a verified staging folder (holding `binaries`, from the archive `archiveSha256`) into
- * the slot. A slot recorded for the same archive keeps its other binaries and takes ours,
+ * the slot, recording the binaries' identities (and, with `hash`, their SHA-256s). A slot recorded for the same archive keeps its other binaries and takes ours,
  * file by file; any other slot is replaced whole: the verified copy always wins.
  */
 export async function promote(
@@ -312,10 +326,18 @@ export async function promote(
   slot: CacheSlot,
   binaries: readonly string[],
   archiveSha256: string,
+  opts: { hash?: boolean } = {},
 ): Promise<string> {
-  const hashes = Object.fromEntries(
-    await Promise.all(binaries.map(async (b) => [b, await sha256File(join(staging, b))] as const)),
-  );
+  // Hashing ~300 MB of binaries costs ~0.4 s of CPU: done only when the slot goes to the
+  // Actions cache, whose restores cannot rely on file identities. The archive's hash and the
+  // identities guard the tool cache itself.
+  const hashes: Record<string, string> = opts.hash
+    ? Object.fromEntries(
+        await Promise.all(
+          binaries.map(async (b) => [b, await sha256File(join(staging, b))] as const),
+        ),
+      )
+    : {};
   const dir = slotDir(slot);
   return withSlotLock(slot, async () => {
     const record = await readRecord(slot);
@@ -324,6 +346,7 @@ export async function promote(
       await writeRecord(slot, {
         archiveSha256,
         binaries: { ...record.binaries, ...hashes },
+        identities: { ...record.identities, ...(await identities(dir, binaries)) },
       });
       await rm(staging, { recursive: true, force: true });
       return dir;
@@ -338,9 +361,19 @@ export async function promote(
     } else {
       await rename(staging, dir);
     }
-    await writeRecord(slot, { archiveSha256, binaries: hashes });
+    await writeRecord(slot, {
+      archiveSha256,
+      binaries: hashes,
+      identities: await identities(dir, binaries),
+    });
     return dir;
   });
+}
+
+async function identities(dir: string, binaries: readonly string[]) {
+  return Object.fromEntries(
+    await Promise.all(binaries.map(async (b) => [b, await identity(join(dir, b))] as const)),
+  );
 }
 
 /** Removes a slot that failed its checks, marker first. */
