@@ -2,7 +2,7 @@
 // tool cache and workspace, at the same paths every time) with GitHub's Actions cache played
 // by the cache service v2 double, so only the Actions cache can carry binaries between jobs.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +53,7 @@ async function hostedRunner() {
   const workspace = join(machine, 'work', 'repo', 'repo');
   return {
     toolCache,
+    workspace,
     async job(
       inputs: Record<string, string>,
       env: Record<string, string> = { ...double.env, ...cache.env },
@@ -237,4 +238,72 @@ describe('setup and the Actions cache on hosted runners', () => {
       tarballs: tarballGets(artifact) - tarballs,
     }).toEqual({ archives: 0, tarballs: 1 });
   });
+
+  // Anyone whose workflow runs in the repository can save an entry under the key setup uses.
+  // Each entry here is saved from a slot tampered with after a clean install.
+  const tamperings: Array<[string, (slot: string) => Promise<void>, RegExp]> = [
+    [
+      'a replaced tbot',
+      (slot) => writeFile(join(slot, 'tbot'), '#!/bin/sh\necho pwned\n'),
+      /\(tbot has SHA-256 [0-9a-f]{64}, recorded [0-9a-f]{64}\)/,
+    ],
+    [
+      'a record of another archive',
+      async (slot) => {
+        const record = JSON.parse(await readFile(`${slot}.complete`, 'utf8'));
+        await writeFile(
+          `${slot}.complete`,
+          JSON.stringify({ ...record, archiveSha256: 'e'.repeat(64) }),
+        );
+      },
+      /\(recorded archive SHA-256 e{64}, expected [0-9a-f]{64}\)/,
+    ],
+    ['no record', (slot) => writeFile(`${slot}.complete`, ''), /\(no SHA-256 record\)/],
+  ];
+  it.each(tamperings)(
+    'refuses a restored entry with %s: warns, downloads, verifies',
+    async (_l, tamper, why) => {
+      const runner = await hostedRunner();
+      const artifact = 'teleport-v17.1.0-linux-amd64-bin.tar.gz';
+      const key = 'teleport-actions-teleport-17.1.0-linux-amd64-tbot+tctl+tsh;';
+      // Job A installs and records the SHA-256s, but its own save is refused, so the entry
+      // under the key is the tampered one.
+      cache.inject({ fail: 'save', at: 'CreateCacheEntry', status: 400 });
+      const a = await runner.job({ version: '17.1.0' });
+      cache.inject(null);
+      expectSuccess(a);
+      expect(cache.entries()).toEqual([]);
+      const slot = a.steps[0]!.outputs.path!;
+      await tamper(slot);
+      await saveEntry(runner.workspace, [slot, `${slot}.complete`], key);
+      expect(cache.entries().map((e) => e.key)).toEqual([key]);
+
+      const before = tarballGets(artifact);
+      const b = await runner.job({ version: '17.1.0' });
+      expectSuccess(b);
+      expect(archiveGets()).toBe(1); // restored, then refused
+      expect(b.steps[0]!.outputs['cache-hit']).toBe('false');
+      expect(tarballGets(artifact)).toBe(before + 1);
+      expect(b.summary).toContain('SHA-256 verified');
+      expect(errors(b)).toEqual([]);
+      const refused = warnings(b).map((w) => w.message);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatch(
+        /^The Actions cache entry teleport-actions-teleport-17\.1\.0-linux-amd64-tbot\+tctl\+tsh; does not match the published archive /,
+      );
+      expect(refused[0]).toMatch(why);
+      const { stdout } = await exec(join(b.steps[0]!.outputs.path!, 'tbot'), ['version']);
+      expect(stdout).toMatch(/^Teleport v17\.1\.0 git:/);
+    },
+  );
 });
+
+/** Saves `paths` under `key` with `@actions/cache` itself, as another workflow could. */
+async function saveEntry(workspace: string, paths: string[], key: string) {
+  await mkdir(workspace, { recursive: true });
+  const script = `import('@actions/cache').then((c) => c.saveCache(${JSON.stringify(paths)}, ${JSON.stringify(key)})).then((id) => { if (!(id > 0)) process.exit(3); })`;
+  await exec(process.execPath, ['-e', script], {
+    cwd: repoRoot,
+    env: { ...process.env, ...cache.env, GITHUB_WORKSPACE: workspace, RUNNER_TEMP: workspace },
+  });
+}

@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { redactUrl } from '../net/http';
 import type { Edition } from './edition';
 import type { Target } from './target';
 
@@ -48,10 +49,14 @@ export function resolveCdnBase(input: string, env: NodeJS.ProcessEnv): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new UserError(`${source}: '${raw}' is not a URL: use e.g. ${DEFAULT_CDN_BASE_URL}`);
+    throw new UserError(
+      `${source}: '${redactUrl(raw)}' is not a URL: use e.g. ${DEFAULT_CDN_BASE_URL}`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(`${source}: '${raw}' must be an http(s) URL, e.g. ${DEFAULT_CDN_BASE_URL}`);
+    throw new UserError(
+      `${source}: '${redactUrl(raw)}' must be an http(s) URL, e.g. ${DEFAULT_CDN_BASE_URL}`,
+    );
   }
   return raw.replace(/\/+$/, '');
 }

@@ -1,16 +1,29 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors';
-import { HttpStatusError, httpClient, TruncatedBodyError } from '../net/http';
+import { get, HttpStatusError, redactUrl, TruncatedBodyError } from '../net/http';
 import type { Logger } from '../platform/platform';
 
 const BATCH_BYTES = 1 << 20;
 
 export class ChecksumMismatchError extends UserError {}
+
+/** The server kept the connection open but (nearly) stopped sending; worth another try. */
+export class StalledDownloadError extends TruncatedBodyError {}
+
+/** Less than `minBytes` within `windowMs` ends the attempt: a trickle is not a download. */
+export interface StallLimit {
+  windowMs: number;
+  minBytes: number;
+}
+
+// 64 kB in 30 s is ~2 kB/s: at that rate a 180 MB tarball would take a day.
+export const DEFAULT_STALL: StallLimit = { windowMs: 30_000, minBytes: 64_000 };
 
 export interface ExtractRequest {
   url: string;
@@ -23,6 +36,7 @@ export interface ExtractRequest {
   log: Logger;
   /** Minimum time between progress lines. */
   progressIntervalMs?: number;
+  stall?: StallLimit;
 }
 
 /** Logs a progress line at most every `intervalMs`: percent and MB/s. */
@@ -105,12 +119,21 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   await rm(req.stagingDir, { recursive: true, force: true });
   await mkdir(req.stagingDir, { recursive: true });
 
-  const response = await httpClient().get(req.url);
+  const shown = redactUrl(req.url);
+  const response = await get(req.url);
   const status = response.message.statusCode ?? 0;
   if (status < 200 || status >= 300) {
     response.message.resume();
     throw new HttpStatusError(req.url, status);
   }
+  const stall = req.stall ?? DEFAULT_STALL;
+  let windowStart = 0;
+  let windowStartedAt = Date.now();
+  let waitingForDisk = false;
+  const restartWindow = () => {
+    windowStart = bytes;
+    windowStartedAt = Date.now();
+  };
   const lengthHeader = response.message.headers['content-length'];
   const total = lengthHeader ? Number(lengthHeader) : undefined;
   const progress = new Progress(total, req.log, req.progressIntervalMs ?? 5000);
@@ -133,8 +156,33 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
     const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
-    if (!unpackError && !gunzip.destroyed && !gunzip.write(data)) await drained(gunzip);
+    if (!unpackError && !gunzip.destroyed && !gunzip.write(data)) {
+      // Waiting for the disk is not the server's stall: the window restarts afterwards.
+      waitingForDisk = true;
+      await drained(gunzip);
+      waitingForDisk = false;
+      restartWindow();
+    }
   };
+  // Checked several times per window, so a window restarted after a wait on the disk is
+  // still judged over its full length.
+  const watchdog = setInterval(
+    () => {
+      if (waitingForDisk) return restartWindow();
+      if (Date.now() - windowStartedAt < stall.windowMs) return;
+      const got = bytes - windowStart;
+      if (got >= stall.minBytes) return restartWindow();
+      const seconds = Math.round(stall.windowMs / 100) / 10;
+      response.message.destroy(
+        new StalledDownloadError(
+          got === 0
+            ? `no data from ${shown} for ${seconds} s`
+            : `${shown} sent only ${got} bytes in ${seconds} s (at least ${stall.minBytes} expected)`,
+        ),
+      );
+    },
+    Math.max(10, stall.windowMs / 5),
+  );
   try {
     for await (const chunk of response.message as AsyncIterable<Buffer>) {
       hash.update(chunk);
@@ -146,6 +194,8 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
     }
   } catch (err) {
     readError = err;
+  } finally {
+    clearInterval(watchdog);
   }
   if (batchBytes > 0) await flush();
   if (!gunzip.destroyed) gunzip.end();
@@ -153,6 +203,7 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   const exit = await tar.exit;
 
   const endedEarly = unpackError?.code === 'Z_BUF_ERROR' && total === undefined;
+  if (readError instanceof StalledDownloadError) throw readError;
   if (readError !== undefined || (total !== undefined && bytes !== total) || endedEarly) {
     throw new TruncatedBodyError(`connection closed after ${bytes} of ${total ?? '?'} bytes`);
   }
@@ -160,23 +211,43 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   const actual = hash.digest('hex');
   if (actual !== req.expectedSha256) {
     throw new ChecksumMismatchError(
-      `Checksum mismatch for ${req.url}: expected SHA-256 ${req.expectedSha256}, got ${actual}; nothing was installed (check 'sha256' or the mirror)`,
+      `Checksum mismatch for ${shown}: expected SHA-256 ${req.expectedSha256}, got ${actual}; nothing was installed (check 'sha256' or the mirror)`,
     );
   }
   // tar stops at the end-of-archive blocks and may close its stdin before the trailing
   // padding arrives; once it exited 0, only a gunzip error means a broken archive.
   if (unpackError?.code?.startsWith('Z_') && exit.code === 0) {
-    throw new UserError(`Could not unpack ${req.url}: ${unpackError.message}`);
+    throw new UserError(`Could not unpack ${shown}: ${unpackError.message}`);
   }
   if (exit.code !== 0) {
     const missing = [...exit.stderr.matchAll(/([^\s:]+): Not found in archive/g)].map((m) => m[1]);
     if (missing.length > 0) {
       throw new UserError(
-        `The tarball ${req.url} has no ${missing.join(', ')}: check 'binaries' (and 'edition', which decides the top folder)`,
+        `The tarball ${shown} has no ${missing.join(', ')}: check 'binaries' (and 'edition', which decides the top folder)`,
       );
     }
     const detail = exit.stderr.trim().split('\n')[0] || `tar exited with ${exit.code}`;
-    throw new UserError(`Could not extract ${req.url}: ${detail}`);
+    throw new UserError(`Could not extract ${shown}: ${detail}`);
   }
+  await refuseNonFiles(req.stagingDir, req.members, shown);
   return { bytes };
+}
+
+/**
+ * Each member must have arrived as a regular file: a symbolic link would make the caller's
+ * chmod (and the PATH) reach outside the staging folder, a folder is no binary.
+ */
+async function refuseNonFiles(stagingDir: string, members: string[], shown: string) {
+  for (const member of members) {
+    const stats = await lstat(join(stagingDir, member.split('/').slice(1).join('/')));
+    if (stats.isFile()) continue;
+    const kind = stats.isSymbolicLink()
+      ? 'a symbolic link'
+      : stats.isDirectory()
+        ? 'a folder'
+        : 'a special file';
+    throw new UserError(
+      `The tarball ${shown} holds ${member} as ${kind}, not a file: refusing it (check the mirror in 'cdn-base-url')`,
+    );
+  }
 }

@@ -1,13 +1,20 @@
-import { chmod } from 'node:fs/promises';
+import { access, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UserError } from '../errors';
-import { describeNetworkError, getText, HttpStatusError, withRetries } from '../net/http';
+import {
+  describeNetworkError,
+  getText,
+  HttpStatusError,
+  isRetryable,
+  redactUrl,
+  withRetries,
+} from '../net/http';
 import type { CiPlatform } from '../platform/platform';
 import type { ProxyAddress } from '../proxy/address';
 import { type ClusterInfo, findCluster } from '../proxy/find';
-import { restoreFromActionsCache, saveToActionsCache } from './actions-cache';
+import { actionsCacheOffered, restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
-import { KNOWN_BINARIES } from './binaries';
+import { ensurePrivateDir } from './cache-root';
 import { parseSha256File } from './checksum';
 import { downloadAndExtract } from './download';
 import { type Edition, type EditionRequest, needsClusterBuild, resolveEdition } from './edition';
@@ -15,13 +22,16 @@ import { autoVersion, type VersionRequest } from './input-version';
 import { detectTarget, type Target } from './target';
 import {
   type CacheSlot,
+  checkAgainstRecord,
+  discardSlot,
   discardStaging,
   findInCache,
-  markComplete,
-  presentBinaries,
+  markerPath,
   promote,
+  removeLeftovers,
   slotDir,
   stagingDirFor,
+  withSlotLock,
 } from './tool-cache';
 
 export interface InstallRequest {
@@ -35,6 +45,8 @@ export interface InstallRequest {
   useActionsCache: boolean;
   /** Where installed tools are kept; the platform's tool cache. */
   cacheRoot: string;
+  /** The root is a default of this user's: create it private, refuse one that is not. */
+  privateCacheRoot?: boolean;
 }
 
 export interface InstallResult {
@@ -46,8 +58,11 @@ export interface InstallResult {
   binaries: string[];
   /** Where the binaries came from. */
   source: 'tool-cache' | 'actions-cache' | 'download';
+  /** The tarball's URL, credentials redacted. */
   url: string;
   sha256?: string;
+  /** Whether the hash was pinned or fetched over TLS: only then does it protect integrity. */
+  trusted?: boolean;
   cluster?: ClusterInfo;
 }
 
@@ -87,23 +102,26 @@ async function expectedChecksum(
   platform: CiPlatform,
 ) {
   if (req.pinnedSha256) return req.pinnedSha256;
+  const shown = redactUrl(url);
   try {
     const text = await withRetries(
       () => getText(`${url}.sha256`),
       (err, n) =>
         platform.log.info(
-          `GET ${url}.sha256 failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
+          `GET ${shown}.sha256 failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
         ),
     );
-    return parseSha256File(text, `${url}.sha256`);
+    return parseSha256File(text, `${shown}.sha256`);
   } catch (err) {
     if (err instanceof HttpStatusError && err.status === 404) {
       throw new UserError(
-        `Teleport ${spec.version} (${editionLabel(spec.edition, spec.fips)}, ${spec.target.os}-${spec.target.arch}) is not published at ${req.cdnBase}: ${url}.sha256 answered 404; check 'version' and 'edition'`,
+        `Teleport ${spec.version} (${editionLabel(spec.edition, spec.fips)}, ${spec.target.os}-${spec.target.arch}) is not published at ${redactUrl(req.cdnBase)}: ${shown}.sha256 answered 404; check 'version' and 'edition'`,
       );
     }
     if (err instanceof UserError) throw err;
-    throw new UserError(`Could not fetch the checksum ${url}.sha256: ${describeNetworkError(err)}`);
+    throw new UserError(
+      `Could not fetch the checksum ${shown}.sha256: ${describeNetworkError(err)}`,
+    );
   }
 }
 
@@ -112,9 +130,11 @@ async function downloadInto(
   url: string,
   sha256: string,
   members: string[],
+  overTls: boolean,
   platform: CiPlatform,
 ) {
   const staging = stagingDirFor(slot);
+  const shown = redactUrl(url);
   try {
     const { bytes } = await withRetries(
       () =>
@@ -127,22 +147,27 @@ async function downloadInto(
         }),
       (err, n) =>
         platform.log.warning(
-          `Download of ${url} failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
+          `Download of ${shown} failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
         ),
     );
     platform.log.info(`Downloaded ${formatBytes(bytes)}, SHA-256 ${sha256} verified`);
+    if (!overTls) {
+      platform.log.warning(
+        `${shown} and its checksum came over plain HTTP, not TLS: the SHA-256 check protects against corruption, not tampering; pin 'sha256' or use an https:// mirror`,
+      );
+    }
     return staging;
   } catch (err) {
     await discardStaging(staging, slot);
     if (err instanceof UserError) throw err;
     if (err instanceof HttpStatusError && err.status === 404) {
       throw new UserError(
-        `${url} answered 404 although its checksum exists: check the mirror in 'cdn-base-url'`,
+        `${shown} answered 404 although its checksum exists: check the mirror in 'cdn-base-url'`,
       );
     }
-    throw new UserError(
-      `Could not download ${url}: ${describeNetworkError(err)}; the step retried and gave up`,
-    );
+    // Only faults worth another try were retried (a 403 is final).
+    const tail = isRetryable(err) ? '; the step retried and gave up' : '';
+    throw new UserError(`Could not download ${shown}: ${describeNetworkError(err)}${tail}`);
   }
 }
 
@@ -155,6 +180,7 @@ export async function installTeleport(
   platform: CiPlatform,
 ): Promise<InstallResult> {
   const target = detectTarget(platform.env);
+  if (req.privateCacheRoot) await ensurePrivateDir(req.cacheRoot);
   const cluster = await resolveCluster(req, platform);
   const version =
     req.version.kind === 'exact' ? req.version.version : autoVersion(cluster!, req.proxy!);
@@ -162,42 +188,88 @@ export async function installTeleport(
   const spec: ArtifactSpec = { version, edition, fips, target };
   const url = `${req.cdnBase}/${artifactName(spec)}`;
   const slot: CacheSlot = { root: req.cacheRoot, tool: toolName(spec), version, arch: target.arch };
-  const result = { version, edition, fips, target, binaries: req.binaries, url, cluster };
+  // Mirror credentials go in a header, never into logs, the summary or outputs.
+  const { password } = new URL(req.cdnBase);
+  if (password) platform.setSecret(decodeURIComponent(password));
+  const shown = redactUrl(url);
+  const result = { version, edition, fips, target, binaries: req.binaries, url: shown, cluster };
 
-  const cached = await findInCache(slot, req.binaries);
+  const warn = (message: string) => platform.log.warning(message);
+  // A job killed mid-download leaves its staging folder; the next install clears it.
+  await removeLeftovers(slot);
+  const cached = await findInCache(slot, req.binaries, { archiveSha256: req.pinnedSha256, warn });
   if (cached) return { ...result, dir: cached, source: 'tool-cache' };
 
+  const sha256 = await expectedChecksum(url, req, spec, platform);
   // The service also matches keys by prefix: the closing ';' keeps `...-tbot` from
   // matching `...-tbot+tctl+tsh`.
   const binaries = [...req.binaries].sort().join('+');
   const cacheKey = `teleport-actions-${slot.tool}-${version}-${target.os}-${target.arch}-${binaries};`;
-  // Restore only into an empty slot, so nothing unverified mixes with what is there.
-  const present = await presentBinaries(slotDir(slot), KNOWN_BINARIES);
-  if (
-    req.useActionsCache &&
-    present.length === 0 &&
-    (await restoreFromActionsCache(slotDir(slot), cacheKey, platform.log, platform.env))
-  ) {
-    await markComplete(slot);
-    const restored = await findInCache(slot, req.binaries);
-    if (restored) return { ...result, dir: restored, source: 'actions-cache' };
+  // The entry holds the folder and its marker, whose record is checked after every restore.
+  const cachePaths = [slotDir(slot), markerPath(slot)];
+  if (req.useActionsCache) {
+    const restored = await restoreVerified(
+      slot,
+      cachePaths,
+      cacheKey,
+      req.binaries,
+      sha256,
+      platform,
+    );
+    if (restored) return { ...result, ...restored };
   }
 
-  const sha256 = await expectedChecksum(url, req, spec, platform);
-  // Keep what an earlier job put in this slot: the new copy replaces it whole.
-  const keep = present;
-  const wanted = [...new Set([...req.binaries, ...keep])];
   const top = topFolder(spec);
   const staging = await downloadInto(
     slot,
     url,
     sha256,
-    wanted.map((b) => `${top}/${b}`),
+    req.binaries.map((b) => `${top}/${b}`),
+    url.startsWith('https:') || req.pinnedSha256 !== undefined,
     platform,
   );
-  await Promise.all(wanted.map((b) => chmod(join(staging, b), 0o755)));
-  const dir = await promote(staging, slot, req.binaries);
+  await Promise.all(req.binaries.map((b) => chmod(join(staging, b), 0o755)));
+  const saving = req.useActionsCache && actionsCacheOffered(platform.env);
+  const dir = await promote(staging, slot, req.binaries, sha256, { hash: saving });
 
-  if (req.useActionsCache) await saveToActionsCache(dir, cacheKey, platform.log, platform.env);
-  return { ...result, dir, source: 'download', sha256 };
+  if (saving) await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
+  const trusted = url.startsWith('https:') || req.pinnedSha256 !== undefined;
+  return { ...result, dir, source: 'download', sha256, trusted };
+}
+
+/**
+ * Restores the Actions-cache entry into an empty slot and checks it against its record and
+ * the published archive's SHA-256: an entry anyone could have saved is not trusted blindly.
+ * A mismatch is a miss, with a warning.
+ */
+async function restoreVerified(
+  slot: CacheSlot,
+  paths: string[],
+  key: string,
+  binaries: string[],
+  archiveSha256: string,
+  platform: CiPlatform,
+): Promise<{ dir: string; source: 'tool-cache' | 'actions-cache' } | undefined> {
+  return withSlotLock(slot, async () => {
+    // Another job may have filled the slot while this one waited for the lock.
+    const there = await findInCache(slot, binaries, { archiveSha256 });
+    if (there) return { dir: there, source: 'tool-cache' };
+    const occupied = await Promise.all(
+      paths.map((p) =>
+        access(p).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (occupied.some(Boolean)) return undefined;
+    if (!(await restoreFromActionsCache(paths, key, platform.log, platform.env))) return undefined;
+    const problem = await checkAgainstRecord(slot, binaries, archiveSha256);
+    if (!problem) return { dir: slotDir(slot), source: 'actions-cache' };
+    platform.log.warning(
+      `The Actions cache entry ${key} does not match the published archive (${problem}); downloading instead`,
+    );
+    await discardSlot(slot);
+    return undefined;
+  });
 }

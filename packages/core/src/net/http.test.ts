@@ -6,6 +6,9 @@ import {
   getText,
   HttpStatusError,
   isRetryable,
+  redactUrl,
+  redactUrls,
+  splitCredentials,
   TruncatedBodyError,
   withRetries,
 } from './http';
@@ -80,5 +83,26 @@ describe('getText', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('are redacted wherever a URL is shown', () => {
+    expect(redactUrl('https://ci:pa%40ss@mirror.example.com/x.tar.gz')).toBe(
+      'https://***@mirror.example.com/x.tar.gz',
+    );
+    expect(redactUrl('https://token@mirror.example.com/')).toBe('https://***@mirror.example.com/');
+    expect(redactUrl('https://mirror.example.com/a@b')).toBe('https://mirror.example.com/a@b');
+    expect(redactUrls('GET http://u:p@h/x failed, then https://v:q@k/y')).toBe(
+      'GET http://***@h/x failed, then https://***@k/y',
+    );
+  });
+
+  it('travel as a Basic header, not in the URL', () => {
+    expect(splitCredentials('http://ci:pa%40ss@127.0.0.1:8080/f')).toEqual({
+      url: 'http://127.0.0.1:8080/f',
+      headers: { authorization: `Basic ${Buffer.from('ci:pa@ss').toString('base64')}` },
+    });
+    expect(splitCredentials('https://h/f')).toEqual({ url: 'https://h/f', headers: {} });
   });
 });

@@ -1,13 +1,28 @@
 import { HttpClient } from '@actions/http-client';
 import pRetry, { AbortError } from 'p-retry';
 
+/**
+ * The URL with any `user:password@` replaced by `***@`: what may be logged, put in a job
+ * summary or an output. Mirrors are often given with credentials in the URL.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/** Every URL in a text, redacted (error messages of libraries quote the URL they got). */
+export function redactUrls(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*@/gi, (m) => redactUrl(m));
+}
+
 /** A non-2xx answer. 5xx, 408 and 429 are worth retrying; the rest are final. */
 export class HttpStatusError extends Error {
+  readonly url: string;
   constructor(
-    readonly url: string,
+    url: string,
     readonly status: number,
   ) {
-    super(`${url} answered HTTP ${status}`);
+    super(`${redactUrl(url)} answered HTTP ${status}`);
+    this.url = redactUrl(url);
   }
   get retryable(): boolean {
     return this.status >= 500 || this.status === 408 || this.status === 429;
@@ -44,7 +59,7 @@ export function describeNetworkError(err: unknown): string {
   if (err instanceof HttpStatusError) return `HTTP ${err.status}`;
   if (err instanceof TruncatedBodyError) return err.message;
   const code = (err as { code?: string } | undefined)?.code;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = redactUrls(err instanceof Error ? err.message : String(err));
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';
@@ -104,22 +119,55 @@ export async function withRetries<T>(
   );
 }
 
-let shared: HttpClient | undefined;
+// One client per protocol: `@actions/http-client` keeps the agent of its first request, so a
+// client that once spoke HTTPS (to the proxy) cannot then reach a plain-HTTP mirror.
+const clients = new Map<string, HttpClient>();
 
-/** One client for the process; it honours HTTPS_PROXY/NO_PROXY like other actions. */
-export function httpClient(): HttpClient {
-  shared ??= new HttpClient('teleport-actions', [], {
-    socketTimeout: 30_000,
-    allowRetries: false, // retries are ours: one policy, with jitter and logging
-    allowRedirects: true,
-    keepAlive: false,
-  });
-  return shared;
+/** The process's client for `url`'s protocol; it honours HTTPS_PROXY/NO_PROXY like other actions. */
+export function httpClient(url = 'https:'): HttpClient {
+  const protocol = url.startsWith('http:') ? 'http:' : 'https:';
+  let client = clients.get(protocol);
+  if (!client) {
+    client = new HttpClient('teleport-actions', [], {
+      socketTimeout: 30_000,
+      allowRetries: false, // retries are ours: one policy, with jitter and logging
+      allowRedirects: true,
+      keepAlive: false,
+    });
+    clients.set(protocol, client);
+  }
+  return client;
+}
+
+/**
+ * The URL without `user:password@`, and the Basic `Authorization` header that carries them
+ * instead (the client would otherwise drop them silently).
+ */
+export function splitCredentials(url: string): { url: string; headers: Record<string, string> } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, headers: {} };
+  }
+  if (!parsed.username && !parsed.password) return { url, headers: {} };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  return { url: parsed.toString(), headers: { authorization: `Basic ${basic}` } };
+}
+
+/** GET `url` (credentials in it become a header); the caller reads or drains the body. */
+export function get(url: string, headers: Record<string, string> = {}) {
+  const target = splitCredentials(url);
+  return httpClient(target.url).get(target.url, { ...headers, ...target.headers });
 }
 
 /** GET a small text resource, raising HttpStatusError on a non-2xx answer. */
 export async function getText(url: string, headers: Record<string, string> = {}): Promise<string> {
-  const response = await httpClient().get(url, headers);
+  const response = await get(url, headers);
   const status = response.message.statusCode ?? 0;
   const body = await response.readBody();
   if (status < 200 || status >= 300) throw new HttpStatusError(url, status);

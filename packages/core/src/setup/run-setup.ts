@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { parseBooleanInput } from '../inputs';
 import { resolveCdnBase } from '../install/artifact';
 import { parseBinaries } from '../install/binaries';
+import { cacheRootFor } from '../install/cache-root';
 import { parsePinnedSha256 } from '../install/checksum';
 import { readEditionInputs } from '../install/edition';
 import { parseVersionInput } from '../install/input-version';
@@ -18,6 +18,7 @@ import { parseProxyAddress } from '../proxy/address';
 export function readSetupInputs(platform: CiPlatform): InstallRequest {
   const proxyRaw = platform.getInput('proxy');
   const edition = readEditionInputs(platform);
+  const cacheRoot = cacheRootFor(platform);
   return {
     version: parseVersionInput(platform.getInput('version')),
     proxy: proxyRaw ? parseProxyAddress(proxyRaw) : undefined,
@@ -26,7 +27,8 @@ export function readSetupInputs(platform: CiPlatform): InstallRequest {
     pinnedSha256: parsePinnedSha256(platform.getInput('sha256')),
     cdnBase: resolveCdnBase(platform.getInput('cdn-base-url'), platform.env),
     useActionsCache: platform.name === 'github' && parseBooleanInput(platform, 'cache', true),
-    cacheRoot: platform.toolCacheDir() ?? join(platform.tempDir(), 'teleport-tool-cache'),
+    cacheRoot: cacheRoot.root,
+    privateCacheRoot: cacheRoot.private,
   };
 }
 
@@ -34,7 +36,7 @@ function summaryLine(r: InstallResult): string {
   const what = `Teleport ${editionLabel(r.edition, r.fips)} ${r.version} (${r.binaries.join(', ')}) for ${r.target.os}-${r.target.arch}`;
   const from =
     r.source === 'download'
-      ? `downloaded from ${r.url}, SHA-256 verified`
+      ? `downloaded from ${r.url}, SHA-256 verified${r.trusted === false ? ' (but over plain HTTP, not TLS: pin `sha256` to protect against tampering)' : ''}`
       : `from the ${r.source === 'tool-cache' ? 'tool cache' : 'Actions cache'} (originally ${r.url})`;
   return `Installed ${what} ${from}.`;
 }
