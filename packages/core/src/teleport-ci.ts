@@ -12,7 +12,7 @@ export { runAuth } from './auth/run-auth';
 export { installDaemon, planDaemon } from './daemon/tbot-service';
 export { runEntryPoint } from './entry-point';
 export { errorMessage, InputError, UserError } from './errors';
-export { requiredInput } from './inputs';
+export { requiredInput, textInput } from './inputs';
 export { detectCi } from './platform/detect-ci';
 export { defaultStateFolder, JobState, stateFileName } from './platform/job-state';
 export { type JoinMethod, parseJoinMethodInput } from './platform/join-methods';

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { listInput, parseBooleanInput, requiredInput } from '../inputs';
+import { listInput, parseBooleanInput, requiredInput, textInput } from '../inputs';
 import type { CiPlatform } from '../platform/platform';
 import { type ProxyAddress, parseProxyAddress } from '../proxy/address';
 
@@ -37,7 +37,7 @@ export function readAuthSettings(platform: CiPlatform): AuthSettings {
     'token',
     'give the name of the join token the bot joins with',
   );
-  const ttl = platform.getInput('certificate-ttl');
+  const ttl = textInput(platform, 'certificate-ttl');
   if (ttl && !GO_DURATION.test(ttl)) {
     throw new InputError(
       'certificate-ttl',
@@ -61,7 +61,7 @@ export function readAuthSettings(platform: CiPlatform): AuthSettings {
     roles: listInput(platform, 'roles'),
     disableEnvVars: parseBooleanInput(platform, 'disable-env-vars', false),
     cleanup: parseBooleanInput(platform, 'cleanup', true),
-    out: platform.getInput('out') || undefined,
-    dataDir: platform.getInput('data-dir') || undefined,
+    out: textInput(platform, 'out') || undefined,
+    dataDir: textInput(platform, 'data-dir') || undefined,
   };
 }
