@@ -178,6 +178,22 @@ ps -eo args | grep -q "[t]bot start -c $TMPDIR" && echo "TBOT STILL RUNNING" || 
   });
 });
 
+// A tbot that misbehaves (the stand-in's TBOT_DOUBLE_FAULT): the command fails, saying what
+// happened, and prints no variables pointing at missing credentials.
+describe('a misbehaving tbot', () => {
+  it('exits 0 without writing anything: --print-env fails and prints nothing', async () => {
+    const { code, out } = await sh(
+      `PROXY='${double.proxy.addr}'; "$CLI" auth-k8s ${FLAGS} --kubernetes-cluster prod --print-env`,
+      { TBOT_DOUBLE_FAULT: 'exit-0-no-output' },
+    );
+    expect(code, out).toBe(1);
+    expect(out).not.toContain('export ');
+    expect(out.trim().split('\n').at(-1)).toMatch(
+      /^teleport-ci: auth-k8s: tbot exited successfully but did not write its kubernetes output: \/\S+ lacks 7 of 7 files \(key, key\.pub, key-cert\.pub, \.\.\.\); run the step in debug mode to see tbot's log$/,
+    );
+  });
+});
+
 // Hardening: the job's state is the CLI's own, every run is undone, and nothing in the state
 // is trusted blindly (a stale or planted pid, folder or log).
 describe('cleanup undoes every run of this job, and only what this job did', () => {

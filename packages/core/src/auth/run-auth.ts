@@ -8,6 +8,7 @@ import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
 import { detectTbot, type TbotBinary } from '../tbot/detect';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
+import { checkOutputsWritten } from '../tbot/written-files';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
 import { type AuthSettings, readAuthSettings } from './settings';
 import { STATE, WORK_FILES } from './state';
@@ -127,6 +128,7 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
         // One run needs its configuration (which may hold a join secret) no longer.
         await rm(workDir, { recursive: true, force: true });
       }
+      await checkOutputsWritten(outputs);
       await lockDown(dir);
     }
   } catch (err) {
