@@ -86,18 +86,20 @@ export function requiredInput(platform: CiPlatform, name: string, example: strin
   return value;
 }
 
-/** A whole number from 0 to `max`, or `fallback` when empty. */
+/** A whole number (decimal digits only) from `min` to `max`, or `fallback` when empty. */
 export function intInput(
   platform: CiPlatform,
   name: string,
   fallback: number,
   max: number,
+  min = 0,
 ): number {
   const raw = platform.getInput(name);
   if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new InputError(name, `'${raw}' is not a whole number from 0 to ${max}`);
+  // Number() would also take '0x10', '1e3' or ' 1 ': only plain digits are meant.
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(name, `'${raw}' is not a whole number from ${min} to ${max}`);
   }
   return n;
 }

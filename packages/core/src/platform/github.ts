@@ -1,8 +1,12 @@
 import * as core from '@actions/core';
+import { ID_TOKEN_TIMEOUT_MS, requestGithubIdToken } from './github-id-token';
 import type { CiPlatform } from './platform';
 
 /** GitHub Actions, through `@actions/core` (the runner's file and stdout protocol). */
-export function githubPlatform(env: NodeJS.ProcessEnv = process.env): CiPlatform {
+export function githubPlatform(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { idTokenTimeoutMs?: number } = {},
+): CiPlatform {
   return {
     name: 'github',
     joinMethod: 'github',
@@ -27,7 +31,15 @@ export function githubPlatform(env: NodeJS.ProcessEnv = process.env): CiPlatform
     },
     group: (title, fn) => core.group(title, fn),
     isDebug: () => core.isDebug(),
-    getIDToken: (audience) => core.getIDToken(audience),
+    getIDToken: async (audience) => {
+      const token = await requestGithubIdToken(
+        env,
+        audience,
+        opts.idTokenTimeoutMs ?? ID_TOKEN_TIMEOUT_MS,
+      );
+      core.setSecret(token);
+      return token;
+    },
     fail: (message) => core.setFailed(message),
     tempDir: () => env.RUNNER_TEMP || process.env.TMPDIR || '/tmp',
     toolCacheDir: () => env.RUNNER_TOOL_CACHE || undefined,

@@ -135,8 +135,8 @@ export function shellPlatform(opts: ShellPlatformOptions): ShellPlatform {
     isDebug: () => opts.debug,
     getIDToken: async (audience: string) => {
       // Only GitHub Actions hands out tokens on request; elsewhere tbot reads the env.
-      const core = await import('@actions/core');
-      return core.getIDToken(audience);
+      const { requestGithubIdToken } = await import('./github-id-token');
+      return requestGithubIdToken(opts.env, audience);
     },
     fail: (message: string) => {
       platform.failed = true;
