@@ -146,6 +146,27 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
     );
     expect(stderr).toContain('SHA-256 verified');
   });
+  it("shows a hostile proxy's cluster name without its escapes or workflow commands", async () => {
+    const hostile = await startDouble({
+      proxy: {
+        serverVersion: '17.4.2',
+        clusterName: 'evil\n::set-output name=pwned::1\x1b[2K\x1b[31mred\u2028::add-path::/tmp',
+      },
+    });
+    try {
+      const run = await cli(
+        ['setup', '--version', 'auto', '--proxy', hostile.proxy.addr, '--print-env'],
+        { ...(await jobEnv('gitlab')), ...hostile.env },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('cluster evil?::set-output name=pwned::1red?::add-path::/tmp,');
+      expect(run.stderr).not.toContain('\x1b');
+      expect(run.stderr).not.toMatch(/^\s*::/m);
+      expect(run.stdout).not.toContain('pwned');
+    } finally {
+      await hostile.close();
+    }
+  });
   it('on CircleCI, appends to $BASH_ENV for later steps', async () => {
     const env = await jobEnv('circleci');
     const run = await cli(['setup', '--version', '17.4.2'], env);

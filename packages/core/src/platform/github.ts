@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ID_TOKEN_TIMEOUT_MS, requestGithubIdToken } from './github-id-token';
 import type { CiPlatform } from './platform';
+import { safeLogLines } from './untrusted-text';
 
 /** GitHub Actions, through `@actions/core` (the runner's file and stdout protocol). */
 export function githubPlatform(
@@ -13,10 +14,11 @@ export function githubPlatform(
     telemetryName: (action) => `gha:teleport-actions/${action}`,
     env,
     log: {
-      debug: (m) => core.debug(m),
-      info: (m) => core.info(m),
-      warning: (m) => core.warning(m),
-      error: (m) => core.error(m),
+      // Messages may relay a server's or tbot's words: no line of them may be a command.
+      debug: (m) => core.debug(safeLogLines(m)),
+      info: (m) => core.info(safeLogLines(m)),
+      warning: (m) => core.warning(safeLogLines(m)),
+      error: (m) => core.error(safeLogLines(m)),
     },
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, value),
