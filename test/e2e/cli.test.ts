@@ -167,6 +167,14 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
       await hostile.close();
     }
   });
+  it('--write-env naming a folder fails in plain words, not errno', async () => {
+    const env = await jobEnv('gitlab');
+    const run = await cli(['setup', '--version', '17.4.2', '--write-env', env.HOME!], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      `teleport-ci: setup: --write-env: cannot write to ${env.HOME} (it is a folder, not a file): name a file`,
+    );
+  });
   it('on CircleCI, appends to $BASH_ENV for later steps', async () => {
     const env = await jobEnv('circleci');
     const run = await cli(['setup', '--version', '17.4.2'], env);

@@ -14,6 +14,7 @@ export { runEntryPoint } from './entry-point';
 export { errorMessage, InputError, UserError } from './errors';
 export { requiredInput, textInput } from './inputs';
 export { detectCi } from './platform/detect-ci';
+export { fileErrorWords } from './platform/file-errors';
 export { defaultStateFolder, JobState, stateFileName } from './platform/job-state';
 export { type JoinMethod, parseJoinMethodInput } from './platform/join-methods';
 export { type CliIo, type CliResults, type ShellPlatform, shellPlatform } from './platform/shell';
