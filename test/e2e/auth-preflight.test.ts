@@ -82,6 +82,36 @@ describe('auth actions refuse early, with the fix', () => {
     },
   );
 
+  it.each([
+    ['auth', { ...auth, token: 'github-bot\u2028insecure:\u2028  true' }, 'token', 'U+2028'],
+    [
+      'auth-k8s',
+      { ...auth, 'kubernetes-cluster': 'prod\u0085insecure: true' },
+      'kubernetes-cluster',
+      'U+0085',
+    ],
+    ['auth-app', { ...auth, app: 'grafana\u2029- type: identity' }, 'app', 'U+2029'],
+  ])(
+    "%s: a value that would break out of tbot's config (YAML 1.1 line breaks)",
+    async (action, inputs, input, code) => {
+      const job = await runWorkflow(
+        workflow({
+          version: '17.4.2',
+          action,
+          with: inputs,
+          permissions: 'permissions:\n  id-token: write',
+        }),
+        await runnerFor(double),
+      );
+      expectOneLineFailure(
+        job,
+        new RegExp(
+          `^${action}: Input '${input}': holds a control character or line separator \\(${code.replace('+', '\\+')}\\): give it on one line, in plain characters$`,
+        ),
+      );
+    },
+  );
+
   it('when tbot is not installed', async () => {
     const job = await runWorkflow(
       `

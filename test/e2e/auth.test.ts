@@ -95,7 +95,7 @@ const teleport = { proxy: '${{ vars.TELEPORT_PROXY }}', token: 'github-bot' };
 
 async function run(
   steps: WorkflowStep[],
-  opts: { version?: string; debug?: boolean; runId?: string } = {},
+  opts: { version?: string; debug?: boolean; runId?: string; env?: Record<string, string> } = {},
 ): Promise<JobResult> {
   const token = double.github!.env();
   const job = await runWorkflow(
@@ -106,7 +106,7 @@ async function run(
         token: token.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
       },
       vars: { TELEPORT_PROXY: double.proxy.addr },
-      env: { ...double.env, GITHUB_RUN_ID: opts.runId ?? String(Date.now()) },
+      env: { ...double.env, GITHUB_RUN_ID: opts.runId ?? String(Date.now()), ...opts.env },
       debug: opts.debug,
     }),
   );
@@ -420,6 +420,17 @@ describe('denials say what to change', () => {
       /^application-tunnel: tbot did not become ready within 1 ms \(raise 'timeout-ms' if it needs longer\)/,
     );
     expect(await tbotProcesses(job.workDir)).toBe('');
+  });
+
+  it('a tbot that exits 0 without writing anything fails the step', async () => {
+    const job = await run([{ uses: './packages/auth', id: 'auth', with: teleport }], {
+      env: { TBOT_DOUBLE_FAULT: 'exit-0-no-output' },
+    });
+    expectOneLineFailure(
+      job,
+      /^auth: tbot exited successfully but did not write its identity output: \/\S+ lacks 10 of 10 files \(key, key\.pub, key-cert\.pub, \.\.\.\); run the step in debug mode to see tbot's log$/,
+    );
+    expect(job.steps[1]!.outputs['identity-file']).toBeUndefined();
   });
 
   it('debug mode shows tbot output but still no secrets', async () => {

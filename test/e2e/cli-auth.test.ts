@@ -178,6 +178,70 @@ ps -eo args | grep -q "[t]bot start -c $TMPDIR" && echo "TBOT STILL RUNNING" || 
   });
 });
 
+// A tbot that misbehaves (the stand-in's TBOT_DOUBLE_FAULT): the command fails, saying what
+// happened, and prints no variables pointing at missing credentials.
+describe('a misbehaving tbot', () => {
+  it('exits 0 without writing anything: --print-env fails and prints nothing', async () => {
+    const { code, out } = await sh(
+      `PROXY='${double.proxy.addr}'; "$CLI" auth-k8s ${FLAGS} --kubernetes-cluster prod --print-env`,
+      { TBOT_DOUBLE_FAULT: 'exit-0-no-output' },
+    );
+    expect(code, out).toBe(1);
+    expect(out).not.toContain('export ');
+    expect(out.trim().split('\n').at(-1)).toMatch(
+      /^teleport-ci: auth-k8s: tbot exited successfully but did not write its kubernetes output: \/\S+ lacks 7 of 7 files \(key, key\.pub, key-cert\.pub, \.\.\.\); run the step in debug mode to see tbot's log$/,
+    );
+  });
+
+  it('hangs: stopped at --timeout-ms, with what was waited for, and no tbot left', async () => {
+    const { code, out } = await sh(
+      `PROXY='${double.proxy.addr}'; "$CLI" auth ${FLAGS} --timeout-ms 1500 --print-env; echo "EXIT $?"
+echo "LEFT $(ps -eo args | grep -c "[t]bot start -c $TMPDIR")"`,
+      { TBOT_DOUBLE_FAULT: 'hang' },
+    );
+    expect(out).toContain('EXIT 1');
+    expect(out).toContain('LEFT 0');
+    expect(out).not.toContain('export ');
+    expect(out).toMatch(
+      /^teleport-ci: auth: tbot did not finish joining the cluster and writing the credentials within 1\.5s, so it was stopped \(raise --timeout-ms if it needs longer\)$/m,
+    );
+    expect(code).toBe(0);
+  });
+
+  it('dies of a signal: the signal is named', async () => {
+    const { code, out } = await sh(
+      `PROXY='${double.proxy.addr}'; "$CLI" auth ${FLAGS} --print-env`,
+      {
+        TBOT_DOUBLE_FAULT: 'segv',
+      },
+    );
+    expect(code, out).toBe(1);
+    expect(out.trim().split('\n').at(-1)).toBe(
+      'teleport-ci: auth: tbot failed: it was killed by SIGSEGV',
+    );
+  });
+
+  it.each(['0', '0x10', '1e3', '1.5', '3600001'])('refuses --timeout-ms %s', async (value) => {
+    const { code, out } = await sh(
+      `PROXY='${double.proxy.addr}'; "$CLI" auth ${FLAGS} --timeout-ms ${value} --print-env`,
+    );
+    expect(code, out).toBe(1);
+    expect(out.trim().split('\n').at(-1)).toBe(
+      `teleport-ci: auth: --timeout-ms: '${value}' is not a whole number from 1 to 3600000`,
+    );
+  });
+
+  it("ignores TBOT_CONFIG in the job's environment (tbot would refuse it with -c)", async () => {
+    const { code, out } = await sh(
+      `set -e; PROXY='${double.proxy.addr}'
+eval "$("$CLI" auth ${FLAGS} --print-env)"; test -s "$TELEPORT_IDENTITY_FILE" && echo IDENTITY OK`,
+      { TBOT_CONFIG: 'version: v2\nproxy_server: elsewhere.example:443\n' },
+    );
+    expect(code, out).toBe(0);
+    expect(out).toContain('IDENTITY OK');
+  });
+});
+
 // Hardening: the job's state is the CLI's own, every run is undone, and nothing in the state
 // is trusted blindly (a stale or planted pid, folder or log).
 describe('cleanup undoes every run of this job, and only what this job did', () => {

@@ -1,7 +1,7 @@
 // End to end: the committed `teleport-ci` bundle, as a GitLab, CircleCI or Jenkins job runs it,
 // against the Teleport double (facts §4.1 for where each CI's token is read).
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -145,6 +145,35 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
       `version=17.4.2 path=${join(env.HOME!, '.cache', 'teleport-ci', 'tools', 'teleport', '17.4.2', 'amd64')}`,
     );
     expect(stderr).toContain('SHA-256 verified');
+  });
+  it("shows a hostile proxy's cluster name without its escapes or workflow commands", async () => {
+    const hostile = await startDouble({
+      proxy: {
+        serverVersion: '17.4.2',
+        clusterName: 'evil\n::set-output name=pwned::1\x1b[2K\x1b[31mred\u2028::add-path::/tmp',
+      },
+    });
+    try {
+      const run = await cli(
+        ['setup', '--version', 'auto', '--proxy', hostile.proxy.addr, '--print-env'],
+        { ...(await jobEnv('gitlab')), ...hostile.env },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('cluster evil?::set-output name=pwned::1red?::add-path::/tmp,');
+      expect(run.stderr).not.toContain('\x1b');
+      expect(run.stderr).not.toMatch(/^\s*::/m);
+      expect(run.stdout).not.toContain('pwned');
+    } finally {
+      await hostile.close();
+    }
+  });
+  it('--write-env naming a folder fails in plain words, not errno', async () => {
+    const env = await jobEnv('gitlab');
+    const run = await cli(['setup', '--version', '17.4.2', '--write-env', env.HOME!], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      `teleport-ci: setup: --write-env: cannot write to ${env.HOME} (it is a folder, not a file): name a file`,
+    );
   });
   it('on CircleCI, appends to $BASH_ENV for later steps', async () => {
     const env = await jobEnv('circleci');
@@ -376,6 +405,113 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     const { stdout: acl } = await exec('getfacl', ['-p', paths.out]);
     expect(acl).toMatch(/^user:jenkins-ci:r-x$/m);
     expect(acl).toMatch(/^default:user:jenkins-ci:r-x$/m);
+  });
+
+  it('writes tbot.yaml owner-only even over an existing world-readable file', async () => {
+    const env = await withTbot('jenkins');
+    for (const user of ['tbot-svc', 'jenkins-ci']) {
+      await exec('bash', [
+        '-c',
+        `id -u ${user} >/dev/null 2>&1 || useradd --system ${user} 2>/dev/null || id -u ${user}`,
+      ]);
+    }
+    const root = await mkdtemp(join(tmpdir(), 'daemon-'));
+    const config = join(root, 'tbot.yaml');
+    const unit = join(root, 'tbot.service');
+    await writeFile(config, 'old: 1\n', { mode: 0o644 });
+    await chmod(config, 0o644);
+    await writeFile(unit, '', { mode: 0o600 });
+    const args = ['--out', join(root, 'out'), '--data-dir', join(root, 'bot')];
+    const run = await cli(
+      [
+        'daemon',
+        'install',
+        '--proxy',
+        'teleport.example.test:443',
+        '--token',
+        'jenkins-bot',
+        ...args,
+        '--config',
+        config,
+        '--unit',
+        unit,
+        '--bot-user',
+        'tbot-svc',
+        '--reader-user',
+        'jenkins-ci',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const { stdout } = await exec('stat', ['-c', '%a %U', config, unit]);
+    expect(stdout.trim().split('\n')).toEqual(['600 tbot-svc', '644 root']);
+    expect(await readFile(config, 'utf8')).toContain('token: jenkins-bot');
+    expect((await readdir(root)).sort()).toEqual(['bot', 'out', 'tbot.service', 'tbot.yaml']);
+  });
+
+  it.each([
+    ['config', '/etc/tbot.yaml\nExecStartPre=/bin/touch /tmp/pwned', 'U+000A'],
+    ['config', '/etc/tbot%i.yaml', "'%'"],
+    ['config', '/etc/my tbot.yaml', 'U+0020'],
+    ['config', '/etc/$HOME.yaml', "'$'"],
+    ['bot-user', 'teleport\nExecStartPre=/bin/id', 'U+000A'],
+    ['bot-user', 'tele port', 'U+0020'],
+    ['bot-user', 'tele%nport', "'%'"],
+  ])('refuses --%s %j, which would inject into the systemd unit', async (flag, value, shown) => {
+    const env = await withTbot('jenkins');
+    const run = await cli(
+      [
+        'daemon',
+        'install',
+        '--proxy',
+        'teleport.example.test:443',
+        '--token',
+        't',
+        `--${flag}`,
+        value,
+        '--dry-run',
+      ],
+      env,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const last = run.stderr.trim().split('\n');
+    expect(last).toHaveLength(1);
+    // A new line is refused as any control character is; the rest as unit syntax.
+    expect(last[0]).toBe(
+      shown === 'U+000A'
+        ? `teleport-ci: daemon: --${flag}: holds a control character or line separator (U+000A): give it on one line, in plain characters`
+        : `teleport-ci: daemon: --${flag}: holds ${shown}, which the systemd unit would read as syntax: use a path or name of letters, digits and . _ - / @ + : , =`,
+    );
+  });
+
+  const analyze = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!analyze) console.warn('skipped: systemd-analyze is not installed (apt-get install systemd)');
+  it.skipIf(!analyze)('the generated unit passes systemd-analyze verify', async () => {
+    const env = await withTbot('jenkins');
+    const run = await cli(
+      [
+        'daemon',
+        'install',
+        '--proxy',
+        'teleport.example.test:443',
+        '--token',
+        't',
+        '--bot-user',
+        'root',
+        '--dry-run',
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    const unit = run.stdout.split(/^# .*$/m)[2]!.trim();
+    const dir = await mkdtemp(join(tmpdir(), 'unit-'));
+    await writeFile(join(dir, 'tbot-ci-check.service'), `${unit}\n`);
+    const check = spawnSync('systemd-analyze', ['verify', join(dir, 'tbot-ci-check.service')], {
+      encoding: 'utf8',
+    });
+    expect(check.stderr).not.toMatch(/tbot-ci-check\.service/);
+    expect(check.status).toBe(0);
   });
 
   it('refuses a user that does not exist', async () => {

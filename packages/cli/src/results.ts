@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import { fileErrorWords, UserError } from '@teleport-actions/core/teleport-ci';
 import type { CommandContext } from './command-context';
 import { dotenvExports, outputVariable, shellExports } from './env-export';
 
@@ -26,5 +27,8 @@ export async function deliverResults({ platform, line, env, io, ci }: CommandCon
   // CircleCI sources $BASH_ENV before every later step: the natural place for results.
   const text =
     line.envFormat === 'dotenv' ? dotenvExports(results, env.PATH ?? '') : shellExports(results);
-  await appendFile(file, text, { mode: 0o600 });
+  await appendFile(file, text, { mode: 0o600 }).catch((err) => {
+    const flag = line.writeEnv ? '--write-env' : '$BASH_ENV';
+    throw new UserError(`${flag}: cannot write to ${file} (${fileErrorWords(err)}): name a file`);
+  });
 }

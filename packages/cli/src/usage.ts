@@ -20,6 +20,9 @@ const SHARED_AUTH: CommandSpec['flags'] = {
   'ca-pins': { help: 'CA pins (sha256:<hex>) when joining an auth server directly' },
   out: { help: 'folder for the credentials (default: a fresh private folder)' },
   'data-dir': { help: "keep tbot's own identity here between runs (bound_keypair on a CI agent)" },
+  'timeout-ms': {
+    help: 'how long tbot may take to join and write the credentials (default 300000)',
+  },
 };
 
 const RESULTS: CommandSpec['switches'] = {

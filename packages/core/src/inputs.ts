@@ -42,33 +42,64 @@ export function parseChoiceInput<T extends string>(
   );
 }
 
+// Control characters, and the Unicode line and paragraph separators: YAML 1.1 readers (go-yaml,
+// which tbot uses) take U+0085, U+2028 and U+2029 as line breaks, so in a value that reaches a
+// configuration file they could start a new key. A one-line value may hold none of them; a
+// multi-line one (a list) only new lines and tabs.
+const NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const NOT_IN_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Refuses a value holding a character that could break out of the file it is written to. */
+export function refuseUnsafeText(name: string, value: string, multiLine = false): string {
+  const bad = (multiLine ? NOT_IN_LINES : NOT_IN_ONE_LINE).exec(value);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new InputError(
+      name,
+      `holds a control character or line separator (U+${code}): give it on one line, in plain characters`,
+    );
+  }
+  return value;
+}
+
+/** A one-line text input ('' when not given), without control characters or line breaks. */
+export function textInput(platform: CiPlatform, name: string): string {
+  return refuseUnsafeText(name, platform.getInput(name));
+}
+
+/** A text input that may span lines (new lines and tabs only). */
+export function multiLineInput(platform: CiPlatform, name: string): string {
+  return refuseUnsafeText(name, platform.getInput(name), true);
+}
+
 /** A list input: items separated by commas, spaces or new lines. */
 export function listInput(platform: CiPlatform, name: string): string[] {
-  return platform
-    .getInput(name)
+  return multiLineInput(platform, name)
     .split(/[\s,]+/)
     .filter(Boolean);
 }
 
 /** An input that must be given; `example` says what to give. */
 export function requiredInput(platform: CiPlatform, name: string, example: string): string {
-  const value = platform.getInput(name);
+  const value = textInput(platform, name);
   if (!value) throw new InputError(name, `is required: ${example}`);
   return value;
 }
 
-/** A whole number from 0 to `max`, or `fallback` when empty. */
+/** A whole number (decimal digits only) from `min` to `max`, or `fallback` when empty. */
 export function intInput(
   platform: CiPlatform,
   name: string,
   fallback: number,
   max: number,
+  min = 0,
 ): number {
   const raw = platform.getInput(name);
   if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) {
-    throw new InputError(name, `'${raw}' is not a whole number from 0 to ${max}`);
+  // Number() would also take '0x10', '1e3' or ' 1 ': only plain digits are meant.
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(name, `'${raw}' is not a whole number from ${min} to ${max}`);
   }
   return n;
 }

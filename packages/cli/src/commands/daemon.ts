@@ -7,6 +7,7 @@ import {
   parseProxyAddress,
   planDaemon,
   requiredInput,
+  textInput,
 } from '@teleport-actions/core/teleport-ci';
 import type { CommandContext } from '../command-context';
 
@@ -27,7 +28,7 @@ async function which(name: string, env: NodeJS.ProcessEnv): Promise<string> {
 
 /** `teleport-ci daemon install`: tbot as a systemd service on a CI agent. */
 export async function runDaemonCommand({ platform, env, io }: CommandContext): Promise<void> {
-  const input = (name: string, fallback: string) => platform.getInput(name) || fallback;
+  const input = (name: string, fallback: string) => textInput(platform, name) || fallback;
   const joinMethod = parseJoinMethodInput(input('join-method', 'bound_keypair'));
   const tbot = await detectTbot(
     env,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
 import { InputError } from '../errors';
+import { multiLineInput, textInput } from '../inputs';
 import type { Output } from '../tbot/config';
 import { requireFeature } from '../tbot/features';
 
@@ -28,8 +29,11 @@ export function authK8sAction(version: string): AuthAction<K8sSettings> {
     name: 'auth-k8s',
     version,
     readInputs(platform) {
-      const cluster = platform.getInput('kubernetes-cluster');
-      const labels = parseLabels(platform.getInput('kubernetes-labels'), 'kubernetes-labels');
+      const cluster = textInput(platform, 'kubernetes-cluster');
+      const labels = parseLabels(
+        multiLineInput(platform, 'kubernetes-labels'),
+        'kubernetes-labels',
+      );
       const hasLabels = Object.keys(labels).length > 0;
       if (!cluster && !hasLabels) {
         throw new InputError(

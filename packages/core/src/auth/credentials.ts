@@ -1,6 +1,7 @@
 import { chmod, lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UserError } from '../errors';
+import { InputError, UserError } from '../errors';
+import { fileErrorWords } from '../platform/file-errors';
 
 /**
  * A fresh private folder for one step's credentials (0700), so several auth steps in one
@@ -13,9 +14,19 @@ export async function makeCredentialsDir(parent: string, label: string): Promise
 }
 
 /** A folder the user named: created private, or refused if it already holds files. */
-export async function useCredentialsDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if ((await readdir(dir)).length > 0) {
+export async function useCredentialsDir(dir: string, input = 'out'): Promise<string> {
+  const fix = 'name a new or empty folder';
+  const info = await lstat(dir).catch(() => undefined);
+  if (info && !info.isDirectory()) throw new InputError(input, `${dir} is not a folder: ${fix}`);
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new InputError(input, `cannot create ${dir} (${fileErrorWords(err)}): ${fix}`);
+  }
+  const entries = await readdir(dir).catch((err) => {
+    throw new InputError(input, `cannot read ${dir} (${fileErrorWords(err)}): ${fix}`);
+  });
+  if (entries.length > 0) {
     throw new UserError(`The credentials folder ${dir} is not empty: name a new or empty folder`);
   }
   await chmod(dir, 0o700);

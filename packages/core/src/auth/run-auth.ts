@@ -1,13 +1,21 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors';
+import { intInput } from '../inputs';
 import type { JoinPreflight } from '../join/id-token';
 import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
 import { detectTbot, type TbotBinary } from '../tbot/detect';
-import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
+import {
+  DEFAULT_ONESHOT_TIMEOUT_MS,
+  runTbotOnce,
+  startTbotBackground,
+  TbotFailedError,
+  tbotEnv,
+} from '../tbot/process';
+import { checkOutputsWritten } from '../tbot/written-files';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
 import { type AuthSettings, readAuthSettings } from './settings';
 import { STATE, WORK_FILES } from './state';
@@ -67,6 +75,11 @@ function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
 export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): Promise<void> {
   const auth = readAuthSettings(platform);
   const settings = action.readInputs(platform);
+  const background = action.background?.(settings);
+  // A one-shot tbot's time limit (tunnels use 'timeout-ms' for their readiness wait).
+  const oneShotTimeoutMs = background
+    ? 0
+    : intInput(platform, 'timeout-ms', DEFAULT_ONESHOT_TIMEOUT_MS, 3_600_000, 1);
   const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   action.check?.(settings, tbot);
@@ -82,7 +95,6 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
   const ctx: AuthContext = { platform, auth, tbot, dir };
 
   if (auth.dataDir) await mkdir(auth.dataDir, { recursive: true, mode: 0o700 });
-  const background = action.background?.(settings);
   const { outputs, services } = action.configure(ctx, settings);
   const config: BotConfig = {
     proxyServer: auth.proxy.hostPort,
@@ -122,11 +134,18 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
       });
     } else {
       try {
-        await runTbotOnce({ tbotPath: tbot.path, configPath, env, log: platform.log });
+        await runTbotOnce({
+          tbotPath: tbot.path,
+          configPath,
+          env,
+          log: platform.log,
+          timeoutMs: oneShotTimeoutMs,
+        });
       } finally {
         // One run needs its configuration (which may hold a join secret) no longer.
         await rm(workDir, { recursive: true, force: true });
       }
+      await checkOutputsWritten(outputs);
       await lockDown(dir);
     }
   } catch (err) {

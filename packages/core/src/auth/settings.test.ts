@@ -38,4 +38,20 @@ describe('the inputs every auth action shares', () => {
   ])('rejects %j', (values, message) => {
     expect(() => readAuthSettings(inputs(values))).toThrow(message);
   });
+  it.each(['0s', '0h0m', '500ms', '99999999h', '169h', '10081m'])(
+    'refuses certificate-ttl %s (tbot would refuse it, or the server cut it)',
+    (ttl) => {
+      expect(() =>
+        readAuthSettings(inputs({ proxy: 'p:443', token: 't', 'certificate-ttl': ttl })),
+      ).toThrow(
+        `Input 'certificate-ttl': '${ttl}' is out of range: give from 1s to 168h (7 days, the longest Teleport issues a bot), e.g. 1h`,
+      );
+    },
+  );
+  it.each(['1s', '90m', '168h', '1h30m'])('accepts certificate-ttl %s', (ttl) => {
+    expect(
+      readAuthSettings(inputs({ proxy: 'p:443', token: 't', 'certificate-ttl': ttl }))
+        .certificateTtl,
+    ).toBe(ttl);
+  });
 });

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { listInput, parseBooleanInput, requiredInput } from '../inputs';
+import { listInput, parseBooleanInput, requiredInput, textInput } from '../inputs';
 import type { CiPlatform } from '../platform/platform';
 import { type ProxyAddress, parseProxyAddress } from '../proxy/address';
 
@@ -21,6 +21,26 @@ export interface AuthSettings {
 
 // A Go duration as tbot parses it (`90m`, `1h30m`, `2h`).
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+// The longest a bot's certificates live: 24 h (MaxRenewableCertTTL), 7 days for bots that
+// opted in; beyond that tbot warns and the server cuts it, or Go's duration overflows.
+const MAX_TTL_MS = 7 * 24 * 3_600_000;
+
+/** Milliseconds in a Go duration that matched GO_DURATION. */
+function durationMs(value: string): number {
+  let ms = 0;
+  for (const [, n, , unit] of value.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    ms += Number(n) * UNIT_MS[unit!]!;
+  return ms;
+}
 const CA_PIN = /^sha256:[0-9a-f]{64}$/;
 
 /** Reads the inputs every auth action shares with the official actions. */
@@ -37,11 +57,17 @@ export function readAuthSettings(platform: CiPlatform): AuthSettings {
     'token',
     'give the name of the join token the bot joins with',
   );
-  const ttl = platform.getInput('certificate-ttl');
+  const ttl = textInput(platform, 'certificate-ttl');
   if (ttl && !GO_DURATION.test(ttl)) {
     throw new InputError(
       'certificate-ttl',
       `'${ttl}' is not a duration: use e.g. 30m, 1h or 2h30m`,
+    );
+  }
+  if (ttl && (durationMs(ttl) < 1000 || durationMs(ttl) > MAX_TTL_MS)) {
+    throw new InputError(
+      'certificate-ttl',
+      `'${ttl}' is out of range: give from 1s to 168h (7 days, the longest Teleport issues a bot), e.g. 1h`,
     );
   }
   const caPins = listInput(platform, 'ca-pins');
@@ -61,7 +87,7 @@ export function readAuthSettings(platform: CiPlatform): AuthSettings {
     roles: listInput(platform, 'roles'),
     disableEnvVars: parseBooleanInput(platform, 'disable-env-vars', false),
     cleanup: parseBooleanInput(platform, 'cleanup', true),
-    out: platform.getInput('out') || undefined,
-    dataDir: platform.getInput('data-dir') || undefined,
+    out: textInput(platform, 'out') || undefined,
+    dataDir: textInput(platform, 'data-dir') || undefined,
   };
 }

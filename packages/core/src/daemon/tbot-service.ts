@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { InputError, UserError } from '../errors';
 import type { JoinMethod } from '../platform/join-methods';
@@ -31,8 +31,29 @@ export interface PlannedFile {
   content: string;
 }
 
+// What may go into the unit unquoted: systemd reads `%` as a specifier, `$` as a variable,
+// `\\` and quotes as escapes, white space as a word break and a new line as a new directive
+// (systemd.syntax, systemd.service "Command lines"); none of them belongs in a path or a
+// user name, so they are refused rather than escaped.
+const UNIT_SAFE = /^[A-Za-z0-9_./@+:,=-]+$/;
+
+function refuseUnsafeInUnit(flag: string, value: string): void {
+  if (UNIT_SAFE.test(value)) return;
+  const bad = [...value].find((c) => !UNIT_SAFE.test(c)) ?? '';
+  const shown = /^[\x21-\x7e]$/.test(bad)
+    ? `'${bad}'`
+    : `U+${bad.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new InputError(
+    flag,
+    `holds ${shown}, which the systemd unit would read as syntax: use a path or name of letters, digits and . _ - / @ + : , =`,
+  );
+}
+
 /** The systemd unit that keeps tbot running and renewing (facts §1.6: SIGHUP renews). */
 export function systemdUnit(plan: DaemonPlan): string {
+  refuseUnsafeInUnit('tbot', plan.tbotPath);
+  refuseUnsafeInUnit('config', plan.configPath);
+  refuseUnsafeInUnit('bot-user', plan.botUser);
   return `[Unit]
 Description=Teleport Machine ID (tbot) for CI jobs on this agent
 After=network-online.target
@@ -116,10 +137,7 @@ export async function installDaemon(plan: DaemonPlan): Promise<void> {
       );
   }
   const planned = planDaemon(plan);
-  for (const file of planned.files) {
-    await mkdir(dirname(file.path), { recursive: true });
-    await writeFile(file.path, file.content, { mode: file.mode });
-  }
+  for (const file of planned.files) await writeFileWithMode(file);
   for (const [cmd, ...args] of planned.commands) {
     try {
       await exec(cmd!, args);
@@ -131,5 +149,25 @@ export async function installDaemon(plan: DaemonPlan): Promise<void> {
           : `'${[cmd, ...args].join(' ')}' failed: ${((err as { stderr?: string }).stderr ?? '').trim()}`,
       );
     }
+  }
+}
+
+/**
+ * Writes a file with exactly its planned mode, even over an existing one (writeFile's `mode`
+ * only applies to a new file: a 0644 tbot.yaml would stay readable while holding a join
+ * secret). A fresh file, chmod-ed before it holds anything, then renamed over the old one.
+ */
+async function writeFileWithMode(file: PlannedFile): Promise<void> {
+  await mkdir(dirname(file.path), { recursive: true });
+  const temp = join(dirname(file.path), `.${basename(file.path)}.${process.pid}.tmp`);
+  await rm(temp, { force: true });
+  try {
+    await writeFile(temp, '', { mode: 0o600, flag: 'wx' });
+    await chmod(temp, file.mode);
+    await writeFile(temp, file.content);
+    await rename(temp, file.path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
   }
 }

@@ -1,18 +1,24 @@
 import * as core from '@actions/core';
+import { ID_TOKEN_TIMEOUT_MS, requestGithubIdToken } from './github-id-token';
 import type { CiPlatform } from './platform';
+import { safeLogLines } from './untrusted-text';
 
 /** GitHub Actions, through `@actions/core` (the runner's file and stdout protocol). */
-export function githubPlatform(env: NodeJS.ProcessEnv = process.env): CiPlatform {
+export function githubPlatform(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { idTokenTimeoutMs?: number } = {},
+): CiPlatform {
   return {
     name: 'github',
     joinMethod: 'github',
     telemetryName: (action) => `gha:teleport-actions/${action}`,
     env,
     log: {
-      debug: (m) => core.debug(m),
-      info: (m) => core.info(m),
-      warning: (m) => core.warning(m),
-      error: (m) => core.error(m),
+      // Messages may relay a server's or tbot's words: no line of them may be a command.
+      debug: (m) => core.debug(safeLogLines(m)),
+      info: (m) => core.info(safeLogLines(m)),
+      warning: (m) => core.warning(safeLogLines(m)),
+      error: (m) => core.error(safeLogLines(m)),
     },
     getInput: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, value),
@@ -27,7 +33,15 @@ export function githubPlatform(env: NodeJS.ProcessEnv = process.env): CiPlatform
     },
     group: (title, fn) => core.group(title, fn),
     isDebug: () => core.isDebug(),
-    getIDToken: (audience) => core.getIDToken(audience),
+    getIDToken: async (audience) => {
+      const token = await requestGithubIdToken(
+        env,
+        audience,
+        opts.idTokenTimeoutMs ?? ID_TOKEN_TIMEOUT_MS,
+      );
+      core.setSecret(token);
+      return token;
+    },
     fail: (message) => core.setFailed(message),
     tempDir: () => env.RUNNER_TEMP || process.env.TMPDIR || '/tmp',
     toolCacheDir: () => env.RUNNER_TOOL_CACHE || undefined,

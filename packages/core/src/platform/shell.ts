@@ -2,6 +2,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JoinMethod } from './join-methods';
 import type { CiPlatform, Logger } from './platform';
+import { safeLogLines } from './untrusted-text';
 
 export interface CliIo {
   write(text: string): void;
@@ -74,13 +75,14 @@ export function shellPlatform(opts: ShellPlatformOptions): ShellPlatform {
   const paint = (code: string, text: string) =>
     opts.stderr.color ? `\x1b[${code}m${text}\x1b[0m` : text;
   const line = (text: string) => opts.stderr.write(`${masker.mask(text)}\n`);
+  // Messages may relay a server's or tbot's words: their escapes must not repaint the terminal.
   const log: Logger = {
     debug: (m) => {
-      if (opts.debug) line(paint('2', m));
+      if (opts.debug) line(paint('2', safeLogLines(m)));
     },
-    info: line,
-    warning: (m) => line(`${paint('33', 'warning:')} ${m}`),
-    error: (m) => line(`${paint('31', 'error:')} ${m}`),
+    info: (m) => line(safeLogLines(m)),
+    warning: (m) => line(`${paint('33', 'warning:')} ${safeLogLines(m)}`),
+    error: (m) => line(`${paint('31', 'error:')} ${safeLogLines(m)}`),
   };
   let progressShown = false;
   if (opts.stderr.isTTY) {
@@ -135,12 +137,14 @@ export function shellPlatform(opts: ShellPlatformOptions): ShellPlatform {
     isDebug: () => opts.debug,
     getIDToken: async (audience: string) => {
       // Only GitHub Actions hands out tokens on request; elsewhere tbot reads the env.
-      const core = await import('@actions/core');
-      return core.getIDToken(audience);
+      const { requestGithubIdToken } = await import('./github-id-token');
+      return requestGithubIdToken(opts.env, audience);
     },
     fail: (message: string) => {
       platform.failed = true;
-      line(`${paint('31', 'teleport-ci:')} ${inputsAsFlags(message, opts.flags ?? new Set())}`);
+      line(
+        `${paint('31', 'teleport-ci:')} ${safeLogLines(inputsAsFlags(message, opts.flags ?? new Set()))}`,
+      );
     },
     tempDir: () => opts.env.RUNNER_TEMP || tmpdir(),
     toolCacheDir: () =>

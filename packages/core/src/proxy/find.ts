@@ -2,6 +2,7 @@ import semver from 'semver';
 import { UserError } from '../errors';
 import { describeNetworkError, getText, HttpStatusError, withRetries } from '../net/http';
 import type { Logger } from '../platform/platform';
+import { untrustedText } from '../platform/untrusted-text';
 import type { ProxyAddress } from './address';
 
 /** What the proxy's unauthenticated `/webapi/find` tells about the cluster (facts §5.1). */
@@ -36,10 +37,12 @@ export function parseFindResponse(body: string, proxy: ProxyAddress): ClusterInf
   }
   const autoUpdate = (json.auto_update ?? {}) as Record<string, unknown>;
   return {
-    clusterName: typeof json.cluster_name === 'string' ? json.cluster_name : undefined,
+    // The proxy's words reach log lines and messages: nothing in them may steer the output.
+    clusterName:
+      typeof json.cluster_name === 'string' ? untrustedText(json.cluster_name) : undefined,
     serverVersion: parseReportedVersion(json.server_version),
     toolsVersion: parseReportedVersion(autoUpdate.tools_version),
-    edition: typeof json.edition === 'string' ? json.edition : undefined,
+    edition: typeof json.edition === 'string' ? untrustedText(json.edition) : undefined,
     fips: typeof json.fips === 'boolean' ? json.fips : undefined,
   };
 }

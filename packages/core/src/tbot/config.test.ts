@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderTbotConfig } from './config';
@@ -76,4 +77,70 @@ describe('tbot config (facts §2)', () => {
     expect(cfg.diag_addr).toBe('127.0.0.1:57263');
     expect(cfg.oneshot).toBe(false);
   });
+});
+
+// A YAML 1.1 reader as tbot's go-yaml: PyYAML also takes U+0085, U+2028 and U+2029 as line
+// breaks, so it sees a key a hostile value would inject.
+const pyyaml = spawnSync('python3', ['-c', 'import yaml'], { stdio: 'ignore' }).status === 0;
+if (!pyyaml) console.warn('skipped: the YAML 1.1 reading test needs python3 with PyYAML');
+
+function readAsYaml11(text: string): unknown {
+  const r = spawnSync(
+    'python3',
+    ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))'],
+    { input: text, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`PyYAML could not read it: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+describe.skipIf(!pyyaml)('tbot config read by a YAML 1.1 reader', () => {
+  const hostile = (ch: string) => `github-bot${ch}insecure:${ch}  true`;
+  const chars = ['\u2028', '\u2029', '\u0085', '\n', '\t', '\x1b', '\x7f', '\u00a0', '😀', '#'];
+  it.each(chars.map((c) => [JSON.stringify(c), c]))(
+    'every value holding %s stays that value',
+    (_n, ch) => {
+      const cfg = {
+        ...base,
+        token: hostile(ch),
+        outputs: [
+          {
+            type: 'kubernetes' as const,
+            kubernetes_cluster: hostile(ch),
+            destination: { type: 'directory' as const, path: `/tmp/out${ch}- type: identity` },
+          },
+          {
+            type: 'application' as const,
+            app_name: hostile(ch),
+            destination: { type: 'memory' as const },
+          },
+          {
+            type: 'database' as const,
+            service: 'db',
+            username: hostile(ch),
+            destination: { type: 'memory' as const },
+          },
+        ],
+      };
+      const text = renderTbotConfig(cfg, '17.4.2');
+      expect(text).toMatch(/^[\x20-\x7e\n]*$/);
+      const read = readAsYaml11(text) as Record<string, unknown>;
+      expect(Object.keys(read).sort()).toEqual(
+        ['onboarding', 'oneshot', 'outputs', 'proxy_server', 'storage', 'version'].sort(),
+      );
+      expect(read).toEqual(parse(text));
+      expect(read).toMatchObject({
+        onboarding: { token: hostile(ch) },
+        outputs: [
+          {
+            kubernetes_cluster: hostile(ch),
+            destination: { path: `/tmp/out${ch}- type: identity` },
+          },
+          { app_name: hostile(ch) },
+          { username: hostile(ch) },
+        ],
+      });
+      expect((read.outputs as unknown[]).length).toBe(3);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { JoinMethod } from '../platform/join-methods';
 import { supports } from './features';
 
@@ -99,5 +99,24 @@ export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
     if (services.length > 0) doc.services = services;
   }
   // YAML 1.1 quoting, as tbot's parser reads it: `ssh_config: "off"` stays a string (facts §8.5).
-  return stringify(doc, { version: '1.1', lineWidth: 0 });
+  const yaml = new Document(doc, { version: '1.1' });
+  // Anything but printable ASCII is double-quoted (go-yaml reads U+0085, U+2028 and U+2029 as
+  // line breaks: left plain they would start a new key)...
+  visit(yaml, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !PRINTABLE_ASCII.test(node.value))
+        node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  const text = yaml.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
+  // ...and, since JSON leaves those raw, every character outside printable ASCII is escaped.
+  // Only double-quoted values can hold one (keys are ours), where `\u`/`\U` escapes are valid.
+  return text.replace(/[^\x20-\x7e\n]/gu, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code > 0xffff
+      ? `\\U${code.toString(16).padStart(8, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

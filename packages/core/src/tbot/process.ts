@@ -13,6 +13,8 @@ export function tbotEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>):
   delete env.TELEPORT_PROXY;
   delete env.TELEPORT_AUTH_SERVER;
   delete env.TELEPORT_BOT_TOKEN;
+  // `--config-string`'s variable: with our `-c`, tbot refuses both ("cannot specify both").
+  delete env.TBOT_CONFIG;
   return env;
 }
 
@@ -44,19 +46,38 @@ export class TbotFailedError extends UserError {
   }
 }
 
-/** Runs `tbot start -c <config>` once, streaming its output to the debug log. */
+/** How long a one-shot tbot may take to join and write, unless `timeout-ms` says otherwise. */
+export const DEFAULT_ONESHOT_TIMEOUT_MS = 300_000;
+
+/**
+ * Runs `tbot start -c <config>` once, streaming its output to the debug log; stops it (and
+ * what it started) when it runs past `timeoutMs`: a hung join must not hold the job until the
+ * platform's own step timeout (6 hours on GitHub).
+ */
 export async function runTbotOnce(opts: {
   tbotPath: string;
   configPath: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  timeoutMs: number;
 }): Promise<void> {
   const result = await execCapture(opts.tbotPath, ['start', '-c', opts.configPath], {
     env: opts.env,
     onLine: (line) => opts.log.debug(`tbot: ${line}`),
+    timeoutMs: opts.timeoutMs,
   });
+  const output = `${result.stderr}\n${result.stdout}`;
+  if (result.timedOut) {
+    const last = output.trim() ? `; its last words: ${tbotFailureReason(output)}` : '';
+    throw new UserError(
+      `tbot did not finish joining the cluster and writing the credentials within ${formatDuration(opts.timeoutMs)}, so it was stopped (raise 'timeout-ms' if it needs longer)${last}`,
+    );
+  }
+  if (result.signal) {
+    const last = output.trim() ? `; its last words: ${tbotFailureReason(output)}` : '';
+    throw new TbotFailedError(`it was killed by ${result.signal}${last}`, output);
+  }
   if (result.code !== 0) {
-    const output = `${result.stderr}\n${result.stdout}`;
     throw new TbotFailedError(tbotFailureReason(output), output);
   }
 }

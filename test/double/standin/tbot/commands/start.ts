@@ -12,6 +12,7 @@ import { configFromCli } from '../config/from-cli';
 import { IMPLEMENTED_TYPES, NOT_ONESHOT, type ServiceConfig } from '../config/types';
 import { preRunChecks } from '../config/validate';
 import { TbotError, wrap } from '../errors';
+import { faultAtStart, tbotFault } from '../faults';
 import { BotIdentityService } from '../join/bot-identity';
 import { log, setDebug } from '../log';
 import { type Endpoint, requestJson } from '../net/client';
@@ -67,6 +68,7 @@ function lockStorage(dir: string | undefined): void {
 export async function startCommand(p: Parsed, build: BuildInfo, f: Features): Promise<void> {
   const cfg = await configFromCli(p, f);
   if (cfg.debug) setDebug(true);
+  await faultAtStart();
   const address = preRunChecks(cfg, build, f);
   const ep: Endpoint = { addr: address.addr, insecure: cfg.insecure };
   const storage = writerFor(cfg.storage ?? { type: 'memory' });
@@ -98,6 +100,10 @@ export async function startCommand(p: Parsed, build: BuildInfo, f: Features): Pr
   const outputs = services.filter(({ s }) => !NOT_ONESHOT.has(s.type));
 
   if (cfg.oneshot) {
+    if (tbotFault() === 'exit-0-no-output') {
+      log.info('TBOT', 'Oneshot mode enabled, exiting after one renewal');
+      return;
+    }
     for (const { s, name } of services) {
       if (NOT_ONESHOT.has(s.type)) {
         log.debug('TBOT', 'Service does not support oneshot mode, ignoring', { service: name });
