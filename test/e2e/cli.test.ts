@@ -146,6 +146,16 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
     );
     expect(stderr).toContain('SHA-256 verified');
   });
+  it('reaches a proxy at an IPv6 address ([::1]:port) for version auto', async () => {
+    const port = double.proxy.addr.split(':').at(-1);
+    const run = await cli(['setup', '--version', 'auto', '--proxy', `[::1]:${port}`], {
+      ...(await jobEnv('gitlab')),
+      ...double.env,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`Proxy [::1]:${port}: cluster`);
+    expect(run.stderr).toContain('SHA-256 verified');
+  });
   it("shows a hostile proxy's cluster name without its escapes or workflow commands", async () => {
     const hostile = await startDouble({
       proxy: {

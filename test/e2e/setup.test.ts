@@ -285,6 +285,16 @@ describe('bad input: one line naming the input, nothing in the tool cache', () =
       /^setup: Input 'proxy': .* has a path/,
     ],
     [
+      'proxy holding a Unicode line separator',
+      { version: 'auto', proxy: 'teleport.example.com\u2028::add-path::/tmp' },
+      /^setup: Input 'proxy': holds a control character or line separator \(U\+2028\)/,
+    ],
+    [
+      'mirror holding a control character',
+      { version: '17.4.2', 'cdn-base-url': 'https://mirror.example.com/\u0085x' },
+      /^setup: Input 'cdn-base-url': holds a control character or line separator \(U\+0085\)/,
+    ],
+    [
       'unknown edition',
       { version: '17.4.2', edition: 'premium' },
       /^setup: Input 'edition': 'premium' is not one of 'auto', 'oss' or 'enterprise'/,

@@ -119,6 +119,22 @@ export async function withRetries<T>(
   );
 }
 
+type RequestHandler = NonNullable<ConstructorParameters<typeof HttpClient>[1]>[number];
+
+/**
+ * `@actions/http-client` hands the URL's host to DNS with its brackets (`[::1]`), which no
+ * resolver knows: strip them so IPv6 proxies and mirrors work.
+ */
+const unbracketIpv6: RequestHandler = {
+  prepareRequest(options) {
+    if (typeof options.host === 'string') options.host = options.host.replace(/^\[(.*)\]$/, '$1');
+  },
+  canHandleAuthentication: () => false,
+  handleAuthentication: async () => {
+    throw new Error('no authentication handler');
+  },
+};
+
 // One client per protocol: `@actions/http-client` keeps the agent of its first request, so a
 // client that once spoke HTTPS (to the proxy) cannot then reach a plain-HTTP mirror.
 const clients = new Map<string, HttpClient>();
@@ -128,7 +144,7 @@ export function httpClient(url = 'https:'): HttpClient {
   const protocol = url.startsWith('http:') ? 'http:' : 'https:';
   let client = clients.get(protocol);
   if (!client) {
-    client = new HttpClient('teleport-actions', [], {
+    client = new HttpClient('teleport-actions', [unbracketIpv6], {
       socketTimeout: 30_000,
       allowRetries: false, // retries are ours: one policy, with jitter and logging
       allowRedirects: true,

@@ -1,4 +1,4 @@
-import { parseBooleanInput } from '../inputs';
+import { parseBooleanInput, textInput } from '../inputs';
 import { resolveCdnBase } from '../install/artifact';
 import { parseBinaries } from '../install/binaries';
 import { cacheRootFor } from '../install/cache-root';
@@ -16,16 +16,16 @@ import { parseProxyAddress } from '../proxy/address';
 
 /** Reads and checks every input before anything touches the network or the disk. */
 export function readSetupInputs(platform: CiPlatform): InstallRequest {
-  const proxyRaw = platform.getInput('proxy');
+  const proxyRaw = textInput(platform, 'proxy');
   const edition = readEditionInputs(platform);
   const cacheRoot = cacheRootFor(platform);
   return {
-    version: parseVersionInput(platform.getInput('version')),
+    version: parseVersionInput(textInput(platform, 'version')),
     proxy: proxyRaw ? parseProxyAddress(proxyRaw) : undefined,
     edition,
     binaries: parseBinaries(platform.getInput('binaries')),
     pinnedSha256: parsePinnedSha256(platform.getInput('sha256')),
-    cdnBase: resolveCdnBase(platform.getInput('cdn-base-url'), platform.env),
+    cdnBase: resolveCdnBase(textInput(platform, 'cdn-base-url'), platform.env),
     useActionsCache: platform.name === 'github' && parseBooleanInput(platform, 'cache', true),
     cacheRoot: cacheRoot.root,
     privateCacheRoot: cacheRoot.private,
