@@ -17,7 +17,7 @@ const spec = (over: Partial<ArtifactSpec> = {}): ArtifactSpec => ({
   ...over,
 });
 
-describe('artifactName (facts §6.1)', () => {
+describe('artifactName (teleport-behaviour.md §6.1)', () => {
   it.each([
     [spec(), 'teleport-v17.4.2-linux-amd64-bin.tar.gz'],
     [spec({ edition: 'enterprise', arch: 'arm64' }), 'teleport-ent-v17.4.2-linux-arm64-bin.tar.gz'],
@@ -52,13 +52,13 @@ describe('artifactName (facts §6.1)', () => {
 });
 
 describe('layout facts', () => {
-  it('uses teleport/ for OSS and teleport-ent/ for Enterprise and FIPS (facts §6.3)', () => {
+  it('uses teleport/ for OSS and teleport-ent/ for Enterprise and FIPS (teleport-behaviour.md §6.3)', () => {
     expect(topFolder(spec())).toBe('teleport');
     expect(topFolder(spec({ edition: 'enterprise' }))).toBe('teleport-ent');
     expect(topFolder(spec({ edition: 'fips' }))).toBe('teleport-ent');
   });
 
-  it('ships teleport-update from 17 on (facts §6.3)', () => {
+  it('ships teleport-update from 17 on (teleport-behaviour.md §6.3)', () => {
     expect(binaryNames(spec({ version: '16.5.4' }))).toEqual([
       'teleport',
       'tctl',
@@ -78,7 +78,7 @@ describe('layout facts', () => {
   });
 });
 
-describe('versionLine (facts §1.4)', () => {
+describe('versionLine (teleport-behaviour.md §1.4)', () => {
   it('has the real one-line format', () => {
     expect(versionLine(spec())).toMatch(
       /^Teleport v17\.4\.2 git:v17\.4\.2-0-g[0-9a-f]{7} go1\.23\.7$/,

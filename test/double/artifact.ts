@@ -1,5 +1,5 @@
 // What a Teleport release artifact is called and what it contains: the naming and layout
-// rules of cdn.teleport.dev (facts §6.1, §6.3), kept apart from the code that builds files.
+// rules of cdn.teleport.dev (teleport-behaviour.md §6.1, §6.3), kept apart from the code that builds files.
 
 export type Edition = 'oss' | 'enterprise' | 'fips';
 export type Os = 'linux' | 'darwin';
@@ -29,7 +29,7 @@ export function majorOf(version: string): number {
 }
 
 /**
- * The CDN file name, facts §6.1: `teleport[-ent]-v<ver>-<os>-<arch>[-fips]-bin.tar.gz`.
+ * The CDN file name, teleport-behaviour.md §6.1: `teleport[-ent]-v<ver>-<os>-<arch>[-fips]-bin.tar.gz`.
  * FIPS builds only exist as Enterprise, so `fips` implies the `-ent` package name.
  */
 export function artifactName(spec: ArtifactSpec): string {
@@ -47,20 +47,20 @@ export function parseArtifactName(name: string): ArtifactSpec | undefined {
   if (!m) return undefined;
   const [, pkg, version, os, arch, fips] = m;
   if (!version || !SEMVER.test(version)) return undefined;
-  // facts §6.1: a FIPS artifact is always named teleport-ent-...-fips.
+  // teleport-behaviour.md §6.1: a FIPS artifact is always named teleport-ent-...-fips.
   if (fips && pkg !== 'teleport-ent') return undefined;
   const edition: Edition = fips ? 'fips' : pkg === 'teleport-ent' ? 'enterprise' : 'oss';
   return { version, edition, os: os as Os, arch: arch as Arch };
 }
 
-/** Top folder inside the tarball, facts §6.3: `teleport/` for OSS, `teleport-ent/` otherwise. */
+/** Top folder inside the tarball, teleport-behaviour.md §6.3: `teleport/` for OSS, `teleport-ent/` otherwise. */
 export function topFolder(spec: ArtifactSpec): string {
   return spec.edition === 'oss' ? 'teleport' : 'teleport-ent';
 }
 
 /**
- * Executables shipped in the tarball, facts §6.3: `BINS_default` plus `teleport-update` in
- * newer releases. The first release with teleport-update is unverified (facts §9); this
+ * Executables shipped in the tarball, teleport-behaviour.md §6.3: `BINS_default` plus `teleport-update` in
+ * newer releases. The first release with teleport-update is unverified (teleport-behaviour.md §9); this
  * double ships it from 17.0 on (our choice).
  */
 export function binaryNames(spec: ArtifactSpec): string[] {
@@ -70,7 +70,7 @@ export function binaryNames(spec: ArtifactSpec): string[] {
 }
 
 /**
- * Platforms this double publishes. Linux: all four GOARCHes (facts §6.1). FIPS: linux amd64
+ * Platforms this double publishes. Linux: all four GOARCHes (teleport-behaviour.md §6.1). FIPS: linux amd64
  * and arm64 only (our choice; the Go BoringCrypto builds are 64-bit). darwin: OSS and
  * Enterprise for amd64/arm64, never FIPS (our choice; CDN availability is unverified, §6.1).
  */
@@ -82,14 +82,14 @@ export function isPublished(spec: ArtifactSpec): boolean {
   return true;
 }
 
-/** Seven hex digits standing in for the git commit, stable per version (facts §1.4). */
+/** Seven hex digits standing in for the git commit, stable per version (teleport-behaviour.md §1.4). */
 export function gitShortSha(version: string): string {
   let h = 0x811c9dc5; // FNV-1a: tiny, deterministic, no imports needed.
   for (const ch of version) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0').slice(0, 7);
 }
 
-/** The exact one-line `tbot version` output, facts §1.4 / §8.1. */
+/** The exact one-line `tbot version` output, teleport-behaviour.md §1.4 / §8.1. */
 export function versionLine(spec: ArtifactSpec): string {
   const product = spec.edition === 'oss' ? 'Teleport' : 'Teleport Enterprise';
   const ver = spec.version;

@@ -35,7 +35,7 @@ async function statusOf(target: string, ...args: string[]): Promise<number> {
 
 const lastRequest = () => cdn.requests.at(-1);
 
-describe('serving (facts §6.1, §6.2)', () => {
+describe('serving (teleport-behaviour.md §6.1, §6.2)', () => {
   it('has a https://localhost:<port> base URL without trailing slash', () => {
     expect(cdn.baseUrl).toMatch(/^https:\/\/localhost:\d+$/);
     expect(cdn.artifactUrl(SPEC)).toBe(url);

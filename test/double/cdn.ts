@@ -1,4 +1,4 @@
-// The cdn.teleport.dev double (facts §6): serves release tarballs and their `.sha256` files
+// The cdn.teleport.dev double (teleport-behaviour.md §6): serves release tarballs and their `.sha256` files
 // over HTTPS, 404s everything else like the real CDN, and can inject download faults.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -92,7 +92,7 @@ export async function startCdn(opts: CdnOptions): Promise<CdnServer> {
       if (!spec || faults.take('missing-checksum', target, kind)) return notFound(res, log, name);
       const built = await tarball(spec);
       const text = faults.take('wrong-checksum', target, kind)
-        ? // Same format, another (stable) hash: a corrupted or mismatched release, facts §6.2.
+        ? // Same format, another (stable) hash: a corrupted or mismatched release, teleport-behaviour.md §6.2.
           `${createHash('sha256').update(built.sha256).digest('hex')}  ${built.name}\n`
         : built.sha256Text;
       return sendText(res, log, 200, text);

@@ -33,7 +33,7 @@ describe('startDouble', () => {
       ]);
       expect(double.env.NODE_EXTRA_CA_CERTS).toBe(double.ca.certPath);
       expect(double.env.TELEPORT_CDN_BASE_URL).toBe(double.cdn.baseUrl);
-      // A fresh node process trusting the double only through the env (facts §6.1 base URL).
+      // A fresh node process trusting the double only through the env (teleport-behaviour.md §6.1 base URL).
       const script = `
         const find = await (await fetch('https://' + process.argv[1] + '/webapi/find')).json();
         const sum = await (await fetch(process.env.TELEPORT_CDN_BASE_URL + '/${NAME}.sha256')).text();

@@ -1,4 +1,4 @@
-// The Teleport double: one CA, a CDN (facts §6) and a proxy web API (facts §5), wired together
+// The Teleport double: one CA, a CDN (teleport-behaviour.md §6) and a proxy web API (teleport-behaviour.md §5), wired together
 // with the environment the code under test needs to use them.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ export interface Double {
   auth?: AuthDouble;
   /** The GitHub runner's ID token endpoint (only with `auth`; same as `auth.github`). */
   github?: AuthDouble['github'];
-  /** NODE_EXTRA_CA_CERTS and TELEPORT_CDN_BASE_URL (facts §6.1) for the code under test. */
+  /** NODE_EXTRA_CA_CERTS and TELEPORT_CDN_BASE_URL (teleport-behaviour.md §6.1) for the code under test. */
   env: Record<string, string>;
   /** An extra proxy (old, Enterprise, FIPS...) sharing the CA; close() closes it too. */
   startProxy(opts?: Partial<Omit<ProxyOptions, 'ca'>>): Promise<ProxyServer>;

@@ -1,4 +1,4 @@
-// The list of entries in a release tarball (facts §6.3), as data: the builder writes them and
+// The list of entries in a release tarball (teleport-behaviour.md §6.3), as data: the builder writes them and
 // the cache key hashes them, so any change to a program or file rebuilds the cached tarballs.
 import { type ArtifactSpec, binaryNames, type TarballSize, topFolder } from './artifact';
 import {
@@ -62,7 +62,7 @@ export function tarballEntries(spec: ArtifactSpec & { size: TarballSize }): Tarb
     { path: `${top}/VERSION`, mode: 0o644, content: versionFile(spec) },
     { path: `${top}/README.md`, mode: 0o644, content: readme(spec) },
     { path: `${top}/CHANGELOG.md`, mode: 0o644, content: changelog(spec) },
-    // facts §6.3: the Makefile's build-archive copies LICENSE-community too.
+    // teleport-behaviour.md §6.3: the Makefile's build-archive copies LICENSE-community too.
     { path: `${top}/LICENSE-community`, mode: 0o644, content: LICENSE_COMMUNITY },
     { path: `${top}/examples/systemd/teleport.service`, mode: 0o644, content: SYSTEMD_UNIT },
   );

@@ -31,7 +31,7 @@ async function getJson(p: ProxyServer, route: string) {
   return { status: r.status, body: JSON.parse(r.text) as Record<string, unknown> };
 }
 
-describe('GET /webapi/find (facts §5.1)', () => {
+describe('GET /webapi/find (teleport-behaviour.md §5.1)', () => {
   it('answers a modern proxy with the full shape', async () => {
     const p = await proxy();
     expect(p.addr).toMatch(/^localhost:\d+$/);
@@ -147,7 +147,7 @@ describe('GET /webapi/find (facts §5.1)', () => {
   });
 });
 
-describe('GET /webapi/ping (facts §5.2)', () => {
+describe('GET /webapi/ping (teleport-behaviour.md §5.2)', () => {
   it('carries the full auth settings', async () => {
     const p = await proxy();
     const { status, body } = await getJson(p, '/webapi/ping');

@@ -1,4 +1,4 @@
-// The Teleport proxy double: the unauthenticated web API over HTTPS (facts §5), on a route
+// The Teleport proxy double: the unauthenticated web API over HTTPS (teleport-behaviour.md §5), on a route
 // table that later tasks extend with addRoute() (e.g. the auth/join API).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -16,14 +16,14 @@ export interface ProxyOptions {
   clusterName?: string;
   /** Without `v`; default `17.4.2`. */
   serverVersion?: string;
-  /** `auto_update.tools_version`; defaults to serverVersion (facts §5.1). */
+  /** `auto_update.tools_version`; defaults to serverVersion (teleport-behaviour.md §5.1). */
   toolsVersion?: string;
   /** `auto_update.tools_auto_update`; default false. */
   toolsAutoUpdate?: boolean;
   /** Default `oss`, or `ent` when `fips` is set. */
   edition?: ProxyEdition;
   fips?: boolean;
-  /** An older proxy: no `auto_update`, `edition` or `fips` fields (facts §5.1). */
+  /** An older proxy: no `auto_update`, `edition` or `fips` fields (teleport-behaviour.md §5.1). */
   legacy?: boolean;
   /** Answer every path with an HTML page, like a web server that is not Teleport. */
   html?: boolean;
@@ -111,7 +111,7 @@ export interface ProxyServer {
 export const DEFAULT_CLUSTER_NAME = 'teleport.example.test';
 export const DEFAULT_SERVER_VERSION = '17.4.2';
 
-/** The routes every proxy double serves (facts §5.1, §5.2). */
+/** The routes every proxy double serves (teleport-behaviour.md §5.1, §5.2). */
 export const webapiRoutes: Array<[method: string, path: string, handler: ProxyHandler]> = [
   ['GET', '/webapi/find', (ctx) => ctx.json(200, findResponse(ctx.settings))],
   ['GET', '/webapi/ping', (ctx) => ctx.json(200, pingResponse(ctx.settings))],

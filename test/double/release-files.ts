@@ -1,9 +1,9 @@
-// The non-binary files of a release tarball (facts §6.3). Their content is our own short
+// The non-binary files of a release tarball (teleport-behaviour.md §6.3). Their content is our own short
 // stand-in text; only names, places and modes have to match the real archive.
 import type { ArtifactSpec } from './artifact';
 
 /**
- * Mirrors build.assets/install (facts §6.3): must run as root ("ERROR: You must be root"),
+ * Mirrors build.assets/install (teleport-behaviour.md §6.3): must run as root ("ERROR: You must be root"),
  * copies the binaries to /usr/local/bin and creates /var/lib/teleport.
  */
 export function installScript(binaries: string[]): string {
@@ -25,7 +25,7 @@ echo "Teleport binaries have been copied to $BINDIR"
 `;
 }
 
-/** facts §6.3: the Makefile writes `v<ver>` into VERSION. */
+/** teleport-behaviour.md §6.3: the Makefile writes `v<ver>` into VERSION. */
 export function versionFile(spec: ArtifactSpec): string {
   return `v${spec.version}\n`;
 }
@@ -52,7 +52,7 @@ export const LICENSE_COMMUNITY = `Stand-in license file of the Teleport double.
 The real archive carries the Teleport Community Edition license here.
 `;
 
-/** examples/systemd/teleport.service, which teleport-update extracts (facts §6.3). */
+/** examples/systemd/teleport.service, which teleport-update extracts (teleport-behaviour.md §6.3). */
 export const SYSTEMD_UNIT = `[Unit]
 Description=Teleport Service
 After=network.target

@@ -54,7 +54,7 @@ const members = (top: string, withUpdate: boolean) =>
     `${top}/tsh`,
   ].sort();
 
-describe('buildTarball layout (facts §6.3)', () => {
+describe('buildTarball layout (teleport-behaviour.md §6.3)', () => {
   it.each<[Edition, string, string]>([
     ['oss', 'teleport', 'teleport-v17.4.2-linux-amd64-bin.tar.gz'],
     ['enterprise', 'teleport-ent', 'teleport-ent-v17.4.2-linux-amd64-bin.tar.gz'],
@@ -113,7 +113,7 @@ describe('buildTarball layout (facts §6.3)', () => {
   });
 });
 
-describe('stand-in binaries (facts §1.4, §1.6)', () => {
+describe('stand-in binaries (teleport-behaviour.md §1.4, §1.6)', () => {
   const versionRe = (product: string) =>
     new RegExp(`^${product} v17\\.4\\.2 git:v17\\.4\\.2-0-g[0-9a-f]{7} go1\\.23\\.7\\n$`);
 
@@ -170,7 +170,7 @@ describe('stand-in binaries (facts §1.4, §1.6)', () => {
   });
 });
 
-describe('checksums (facts §6.2)', () => {
+describe('checksums (teleport-behaviour.md §6.2)', () => {
   it('writes <hex>  <name>\\n exactly as sha256sum does, and sha256sum -c accepts it', async () => {
     const built = await buildTarball(spec({ edition: 'enterprise', arch: 'arm64' }), cache);
     const dir = path.dirname(built.path);

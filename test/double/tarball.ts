@@ -1,4 +1,4 @@
-// Builds Teleport-like release tarballs (facts §6.3) once and caches them on disk. The system
+// Builds Teleport-like release tarballs (teleport-behaviour.md §6.3) once and caches them on disk. The system
 // `tar` writes the archive (no hand-written tar format); node's zlib gzips it on the thread
 // pool while we hash it, so a 180 MiB bench tarball costs one pass.
 import { execFile, spawn } from 'node:child_process';
@@ -38,7 +38,7 @@ export interface BuiltTarball {
   name: string;
   /** `<path>.sha256`, holding {@link sha256Text}. */
   sha256Path: string;
-  /** sha256sum format, facts §6.2: `<64 hex>  <artifact file name>\n`. */
+  /** sha256sum format, teleport-behaviour.md §6.2: `<64 hex>  <artifact file name>\n`. */
   sha256Text: string;
 }
 
@@ -47,7 +47,7 @@ const BUILD_FORMAT = 1;
 // A fixed mtime for every entry (2025-01-01T00:00:00Z) keeps the archives reproducible.
 const MTIME = 1735689600;
 
-/** sha256sum's line for a file, facts §6.2. */
+/** sha256sum's line for a file, teleport-behaviour.md §6.2. */
 export function checksumText(sha256: string, fileName: string): string {
   return `${sha256}  ${fileName}\n`;
 }

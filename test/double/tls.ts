@@ -1,6 +1,6 @@
 // A throwaway certificate authority for the Teleport double. The code under test trusts it
 // through NODE_EXTRA_CA_CERTS=<certPath>, and curl through --cacert <certPath>, so the double
-// can speak real HTTPS like cdn.teleport.dev and a Teleport proxy do (facts §5.3: clients try
+// can speak real HTTPS like cdn.teleport.dev and a Teleport proxy do (teleport-behaviour.md §5.3: clients try
 // HTTPS first and only fall back to HTTP in insecure mode).
 // @peculiar/x509 resolves its services through tsyringe, which needs a Reflect polyfill that
 // must be evaluated before the library itself.

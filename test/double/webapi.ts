@@ -1,4 +1,4 @@
-// Bodies of the proxy's unauthenticated web API, facts §5.1 (/webapi/find) and §5.2
+// Bodies of the proxy's unauthenticated web API, teleport-behaviour.md §5.1 (/webapi/find) and §5.2
 // (/webapi/ping): webclient.PingResponse as a Teleport proxy serialises it.
 
 export type ProxyEdition = 'oss' | 'ent' | 'community';
@@ -16,7 +16,7 @@ export interface ProxySettings {
   legacy: boolean;
 }
 
-/** teleport.MinClientSemVersion: the previous major with the `-aa` pre-release (facts §5.1). */
+/** teleport.MinClientSemVersion: the previous major with the `-aa` pre-release (teleport-behaviour.md §5.1). */
 export function minClientVersion(serverVersion: string): string {
   const major = Number.parseInt(serverVersion.split('.')[0] ?? '', 10);
   return `${Math.max(0, major - 1)}.0.0-aa`;
@@ -55,7 +55,7 @@ function proxySettings(s: ProxySettings) {
 }
 
 /**
- * The fields shared by find and ping. facts §5.1: `server_version` has no `v`; legacy proxies
+ * The fields shared by find and ping. teleport-behaviour.md §5.1: `server_version` has no `v`; legacy proxies
  * (before 17.0.1 / 16.4.10 / 15.4.24) have no `auto_update`, and no `edition`/`fips` either.
  */
 function common(s: ProxySettings, auth: Record<string, unknown>, automaticUpgrades: boolean) {
@@ -81,7 +81,7 @@ function common(s: ProxySettings, auth: Record<string, unknown>, automaticUpgrad
 }
 
 /**
- * facts §5.1: find fills only `auth.signature_algorithm_suite`; the AuthenticationSettings
+ * teleport-behaviour.md §5.1: find fills only `auth.signature_algorithm_suite`; the AuthenticationSettings
  * fields without omitempty still appear as zero values. `automatic_upgrades` is always false.
  */
 export function findResponse(s: ProxySettings): Record<string, unknown> {
@@ -97,7 +97,7 @@ export function findResponse(s: ProxySettings): Record<string, unknown> {
   return common(s, auth, false);
 }
 
-/** facts §5.2: ping carries the full auth settings of the (local) auth connector. */
+/** teleport-behaviour.md §5.2: ping carries the full auth settings of the (local) auth connector. */
 export function pingResponse(s: ProxySettings): Record<string, unknown> {
   const auth: Record<string, unknown> = {
     type: 'local',

@@ -1,7 +1,7 @@
 // End to end: the committed auth actions, run as GitHub runs them against the Teleport double,
 // then used the way their consumers use them: `tsh` with the identity file the `auth` action
-// exports (TELEPORT_IDENTITY_FILE / TELEPORT_PROXY; facts §3 "identity file"), and `auth-k8s`
-// with `kubernetes-labels` (the kubernetes/v2 output's label selectors, facts §2.5) in real
+// exports (TELEPORT_IDENTITY_FILE / TELEPORT_PROXY; teleport-behaviour.md §3 "identity file"), and `auth-k8s`
+// with `kubernetes-labels` (the kubernetes/v2 output's label selectors, teleport-behaviour.md §2.5) in real
 // `kubectl`. Every job's full log is checked for secrets.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -1,5 +1,5 @@
 // End to end: the committed auth actions, run as GitHub runs them, join the Teleport double
-// with the job's GitHub ID token (facts §4.1, §4.2) and the credentials work in real `ssh` and
+// with the job's GitHub ID token (teleport-behaviour.md §4.1, §4.2) and the credentials work in real `ssh` and
 // `kubectl` and through real tunnels. Every job's full log is checked for secrets.
 import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';

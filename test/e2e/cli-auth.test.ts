@@ -1,5 +1,5 @@
 // End to end: every `teleport-ci` credential command's happy path, as a GitLab job runs it
-// (TBOT_GITLAB_JWT from the double's GitLab issuer, audience = the cluster name, facts §4.2),
+// (TBOT_GITLAB_JWT from the double's GitLab issuer, audience = the cluster name, teleport-behaviour.md §4.2),
 // then `cleanup`, against the Teleport double with its real consumers.
 import { execFile, spawn } from 'node:child_process';
 import { access, chmod, chown, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 // End to end: the committed `teleport-ci` bundle, as a GitLab, CircleCI or Jenkins job runs it,
-// against the Teleport double (facts §4.1 for where each CI's token is read).
+// against the Teleport double (teleport-behaviour.md §4.1 for where each CI's token is read).
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

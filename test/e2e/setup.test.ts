@@ -1,5 +1,5 @@
 // End to end: the committed `setup` bundle, run as the GitHub runner runs it, against the
-// Teleport double's CDN and proxy (facts §5.1 for /webapi/find, §6 for the CDN).
+// Teleport double's CDN and proxy (teleport-behaviour.md §5.1 for /webapi/find, §6 for the CDN).
 import { execFile } from 'node:child_process';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ describe('setup installs verified binaries', () => {
       /Installed Teleport OSS 17\.4\.2 \(tbot, tsh, tctl\) for linux-amd64 downloaded from https:\/\/.*teleport-v17\.4\.2-linux-amd64-bin\.tar\.gz, SHA-256 verified\./,
     );
     const { stdout } = await exec(join(outputs.path!, 'tbot'), ['version']);
-    expect(stdout).toMatch(/^Teleport v17\.4\.2 git:v17\.4\.2-0-g[0-9a-f]+ go\d/); // facts §1.4
+    expect(stdout).toMatch(/^Teleport v17\.4\.2 git:v17\.4\.2-0-g[0-9a-f]+ go\d/); // teleport-behaviour.md §1.4
   });
 
   it('runs tbot from PATH in a later step of the workflow', async () => {

@@ -12,9 +12,8 @@ const packageJson = fileURLToPath(new URL('../../package.json', import.meta.url)
 
 function node24(): string {
   if (process.env.TELEPORT_TEST_NODE24) return process.env.TELEPORT_TEST_NODE24;
-  const version = (
-    JSON.parse(readFileSync(packageJson, 'utf8')) as { config: { node24: string } }
-  ).config.node24;
+  const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { config: { node24: string } })
+    .config.node24;
   const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
   const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME || homedir(), '.cache');
   const path = join(cache, 'teleport-ci-dev', `node-v${version}-linux-${arch}`, 'bin', 'node');

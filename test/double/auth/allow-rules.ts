@@ -1,4 +1,4 @@
-// A token's `allow` rules against verified ID token claims (facts §4.2): every field set in a
+// A token's `allow` rules against verified ID token claims (teleport-behaviour.md §4.2): every field set in a
 // rule must match; one matching rule is enough; otherwise Teleport's AccessDenied
 // "id token claims did not match any allow rules" (lib/auth/join_github.go and its twins).
 

@@ -1,4 +1,4 @@
-// The auth double without tbot: token validation (facts §4.2), the join checks in Teleport's
+// The auth double without tbot: token validation (teleport-behaviour.md §4.2), the join checks in Teleport's
 // order, issuance limits, and the mutual-TLS API and tunnels on the proxy.
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -48,7 +48,7 @@ const GITHUB_TOKEN = (extra: object) => ({
   spec: { roles: ['Bot'], join_method: 'github', bot_name: 'ci', ...extra },
 });
 
-describe('token resources (facts §4.2)', () => {
+describe('token resources (teleport-behaviour.md §4.2)', () => {
   it.each([
     [
       GITHUB_TOKEN({ github: { allow: [] } }),
@@ -122,7 +122,7 @@ spec:
   });
 });
 
-describe('joins (facts §4.2): Teleport checks and wording', () => {
+describe('joins (teleport-behaviour.md §4.2): Teleport checks and wording', () => {
   let key: KeyPair;
   beforeAll(async () => {
     key = await generateKeyPair();

@@ -71,7 +71,7 @@ export interface BoundKeypairJoinParams {
 
 export interface CertAuthorities {
   cluster_name: string;
-  /** PEM of each TLS CA (facts §3: teleport-user-ca.crt etc.). */
+  /** PEM of each TLS CA (teleport-behaviour.md §3: teleport-user-ca.crt etc.). */
   tls_user: string;
   tls_host: string;
   tls_db: string;

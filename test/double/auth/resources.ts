@@ -1,4 +1,4 @@
-// Cluster resources of the auth double: join tokens (`kind: token`, facts §4.2), bots, roles and
+// Cluster resources of the auth double: join tokens (`kind: token`, teleport-behaviour.md §4.2), bots, roles and
 // the inventory (SSH nodes, Kubernetes clusters, apps, databases). Tokens and roles may be given
 // as Teleport YAML or as the same shape in objects; tokens are validated with Teleport's
 // messages (api/types/provisioning.go), quoted where the facts quote them, paraphrased (marked
@@ -47,7 +47,7 @@ export interface BoundKeypairStatus {
   last_recovered_at?: string;
 }
 
-/** Teleport's join methods (server side), facts §2.2 "newest server-side list". */
+/** Teleport's join methods (server side), teleport-behaviour.md §2.2 "newest server-side list". */
 export const TELEPORT_JOIN_METHODS = [
   'token',
   'ec2',
@@ -243,7 +243,7 @@ function hasScheme(host: string): boolean {
 }
 
 /**
- * Validates a `kind: token` resource like ProvisionTokenV2.CheckAndSetDefaults (facts §4.2).
+ * Validates a `kind: token` resource like ProvisionTokenV2.CheckAndSetDefaults (teleport-behaviour.md §4.2).
  * Throws a TeleportError with Teleport's message.
  */
 export function validateToken(input: string | object): TokenResource {

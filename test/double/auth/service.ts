@@ -1,5 +1,5 @@
 // The auth service double: cluster CAs, resources, the checks Teleport makes on a bot join
-// (facts §4.2) and on certificate requests, and certificate issuance. Transport (the proxy
+// (teleport-behaviour.md §4.2) and on certificate requests, and certificate issuance. Transport (the proxy
 // routes and tunnels) lives in routes.ts; this file is pure logic plus signing.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -37,11 +37,11 @@ import {
 import { type Claims, verifyOidc, verifyStaticJwks } from './verify-jwt';
 import { createX509Ca, type X509Ca } from './x509';
 
-/** MaxRenewableCertTTL (facts §2.3): bot certificates never live longer than 24 h. */
+/** MaxRenewableCertTTL (teleport-behaviour.md §2.3): bot certificates never live longer than 24 h. */
 export const MAX_CERT_TTL_SECONDS = 24 * 3600;
-/** DefaultCertificateTTL when a request asks for nothing (facts §2.2). */
+/** DefaultCertificateTTL when a request asks for nothing (teleport-behaviour.md §2.2). */
 export const DEFAULT_CERT_TTL_SECONDS = 3600;
-/** The audience tbot asks GitHub for and Teleport's GitHub validator expects (facts §4.2). */
+/** The audience tbot asks GitHub for and Teleport's GitHub validator expects (teleport-behaviour.md §4.2). */
 export const GITHUB_AUDIENCE = 'teleport.cluster.local';
 export const GITHUB_DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 /** lib/tlsca subject attributes: the kube cluster and the Teleport cluster of a route. */
@@ -216,7 +216,7 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
     return issuer.jwks();
   }
 
-  /** The join-method specific checks (facts §4.2); returns the verified claims. */
+  /** The join-method specific checks (teleport-behaviour.md §4.2); returns the verified claims. */
   async function checkIdToken(token: TokenResource, idToken: string | undefined): Promise<Claims> {
     const method = token.spec.join_method;
     if (!idToken) {

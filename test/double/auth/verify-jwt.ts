@@ -1,4 +1,4 @@
-// ID token checks the way Teleport's validators make them (facts §4.2):
+// ID token checks the way Teleport's validators make them (teleport-behaviour.md §4.2):
 // - github/gitlab/circleci through go-oidc v2 (lib/githubactions/token_validator.go and the
 //   gitlab/circleci twins): issuer, then audience, then expiry, then the signature against the
 //   issuer's JWKS; then Teleport's own not-before check (2 minutes of leeway);

@@ -1,4 +1,4 @@
-// The kube double against the REAL kubectl, with kubeconfigs in tbot's shape (facts §3).
+// The kube double against the REAL kubectl, with kubeconfigs in tbot's shape (teleport-behaviour.md §3).
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -214,7 +214,7 @@ describe('exec plugin (tbot kube credentials --destination-dir=<dir>)', () => {
     const dest = path.join(s.dir, 'tbot-out');
     await mkdir(dest);
     const bot = await clientCa.issueClientCert({ cn: 'bot-exec', organizations: ['prod-readers'] });
-    // What tbot leaves in the destination (facts §3): `tlscert` and `key`.
+    // What tbot leaves in the destination (teleport-behaviour.md §3): `tlscert` and `key`.
     await writeFile(path.join(dest, 'tlscert'), bot.certPem);
     await writeFile(path.join(dest, 'key'), bot.keyPem, { mode: 0o600 });
     const tbot = path.join(s.dir, 'tbot');

@@ -1,5 +1,5 @@
 // Kubeconfigs in the shape tbot writes for its `kubernetes` (v1) and `kubernetes/v2` outputs
-// (facts §3; goldens under gravitational/teleport lib/tbot/services/k8s/testdata), so tests and
+// (teleport-behaviour.md §3; goldens under gravitational/teleport lib/tbot/services/k8s/testdata), so tests and
 // the stand-in tbot can point real kubectl at the kube double.
 //
 // v2: one cluster + context per kube cluster, named `<teleport>-<kube>`, server

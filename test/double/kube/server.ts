@@ -1,6 +1,6 @@
 // A Kubernetes API double: an HTTPS server speaking enough of the API for the real `kubectl`
 // (`version`, `get pods [-n ns | -A] [-o name|json|wide]`, `get pod <name>`, `get namespaces`),
-// reached the way a Teleport proxy exposes kube clusters to tbot's kubeconfig (facts §3):
+// reached the way a Teleport proxy exposes kube clusters to tbot's kubeconfig (teleport-behaviour.md §3):
 // `https://<host>:<port>/v1/teleport/<b64url teleport cluster>/<b64url kube cluster>`.
 // Clients authenticate with an X.509 client certificate from `clientCaPem` (user = CN,
 // groups = O values, like the API server's x509 authenticator).

@@ -10,7 +10,7 @@ import {
 } from './claims';
 
 // The claim names the platforms document (see claims.ts for sources). Teleport's allow rules
-// match a subset of them (facts §4.2).
+// match a subset of them (teleport-behaviour.md §4.2).
 const GITHUB_FIELDS = [
   'jti',
   'sub',

@@ -2,8 +2,8 @@
 // derived claims (`sub`, `ref_type`, `workflow_ref`, `ci_config_ref_uri`, ...) stay consistent.
 //
 // Shared by the double's tests and its auth service. Teleport matches these claims against
-// the `allow` rules of a `kind: token` resource (facts §4.2); tbot reads the token from the
-// platform (facts §4.1).
+// the `allow` rules of a `kind: token` resource (teleport-behaviour.md §4.2); tbot reads the token from the
+// platform (teleport-behaviour.md §4.1).
 //
 // Sources (public documentation and source, see README.md for the uncertain points):
 // - GitHub: docs.github.com "OpenID Connect reference" (actions/reference/security/oidc) and
@@ -29,7 +29,7 @@ export function nowSec(): number {
 // ---------------------------------------------------------------------------------------------
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
-/** The audience tbot requests and Teleport's validator expects (facts §4.2). */
+/** The audience tbot requests and Teleport's validator expects (teleport-behaviour.md §4.2). */
 export const TELEPORT_GITHUB_AUDIENCE = 'teleport.cluster.local';
 
 export type GithubClaims = {
@@ -301,7 +301,7 @@ export type GitlabClaimInput = {
   sub?: string;
   /** The instance URL. Default `https://gitlab.example.test`. */
   issuer?: string;
-  /** The job's `id_tokens.<NAME>.aud`. Teleport expects the cluster name (facts §4.2). Default: the issuer URL. */
+  /** The job's `id_tokens.<NAME>.aud`. Teleport expects the cluster name (teleport-behaviour.md §4.2). Default: the issuer URL. */
   audience?: string | string[];
   now?: number;
   /** The job timeout. Default 3600. */
@@ -408,7 +408,7 @@ export function circleciIssuer(orgId: string): string {
 export type CircleciClaims = {
   iss: string;
   sub: string;
-  /** The organization id by default (facts §4.2). */
+  /** The organization id by default (teleport-behaviour.md §4.2). */
   aud: string | string[];
   iat: number;
   exp: number;

@@ -80,7 +80,7 @@ describe('GitHub token endpoint (plain HTTP)', () => {
     }
   });
 
-  it('speaks tbot’s request shape (facts §4.1)', async () => {
+  it('speaks tbot’s request shape (teleport-behaviour.md §4.1)', async () => {
     const res = await fetch(`${endpoint.requestUrl}&audience=teleport.cluster.local`, {
       headers: {
         Authorization: `Bearer ${endpoint.requestToken}`,

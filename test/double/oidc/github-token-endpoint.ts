@@ -5,7 +5,7 @@
 //   only when an audience is given), `Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>`,
 //   `Accept: application/json`; expects `{"value":"<jwt>"}`; retries 502/503/504 (about 10 s),
 //   fails at once on 401/403/500 (toolchain.md "GitHub Actions runner protocol").
-// - tbot (`lib/githubactions/token_source.go`, facts §4.1): `GET <URL>&audience=teleport.cluster.local`
+// - tbot (`lib/githubactions/token_source.go`, teleport-behaviour.md §4.1): `GET <URL>&audience=teleport.cluster.local`
 //   with `Accept: application/json; api-version=2.0` and `Content-Type: application/json`; it
 //   ignores the status and decodes the body, failing with `response did not include ID token`
 //   when `value` is empty. Error answers therefore carry a JSON body without `value`.

@@ -139,7 +139,7 @@ describe('startIssuer (gitlab, circleci, self-consistent)', () => {
       const jwt = await issuer.mint();
       const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(issuer.jwksUri)), {
         issuer: 'https://gitlab.example.test',
-        audience: 'teleport.example.test', // facts §4.2: GitLab audience is the cluster name
+        audience: 'teleport.example.test', // teleport-behaviour.md §4.2: GitLab audience is the cluster name
       });
       expect(payload.sub).toBe('project_path:my-group/my-project:ref_type:branch:ref:main');
     } finally {
@@ -162,7 +162,7 @@ describe('startIssuer (gitlab, circleci, self-consistent)', () => {
       const jwt = await issuer.mint();
       const { payload } = await jwtVerify(jwt, createRemoteJWKSet(new URL(issuer.jwksUri)), {
         issuer: issuer.issuerUrl,
-        audience: DEFAULT_CIRCLECI_ORG_ID, // facts §4.2: CircleCI audience is the org id
+        audience: DEFAULT_CIRCLECI_ORG_ID, // teleport-behaviour.md §4.2: CircleCI audience is the org id
       });
       expect(payload['oidc.circleci.com/org-id']).toBe(DEFAULT_CIRCLECI_ORG_ID);
     } finally {

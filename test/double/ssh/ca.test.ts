@@ -105,7 +105,7 @@ describe('generateKeyPair', () => {
 });
 
 describe('knownHostsLine', () => {
-  it("produces tbot's exact form (facts §3)", () => {
+  it("produces tbot's exact form (teleport-behaviour.md §3)", () => {
     const line = knownHostsLine(
       { publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIabc comment' },
       { proxyHost: 'proxy.example.test', clusterName: 'example.test' },

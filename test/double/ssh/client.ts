@@ -1,4 +1,4 @@
-// Runs the real OpenSSH client the way a CI job would with tbot's files (facts §3: `key`,
+// Runs the real OpenSSH client the way a CI job would with tbot's files (teleport-behaviour.md §3: `key`,
 // `key-cert.pub` beside it, `known_hosts` with the @cert-authority line), isolated from the
 // machine's own ssh configuration.
 import { type RunResult, run } from './exec';

@@ -1,5 +1,5 @@
 // Client key pairs made by the real `ssh-keygen`, for a stand-in tbot to write `key`, `key.pub`
-// (and, once signed, `key-cert.pub`) into a destination directory (facts §3).
+// (and, once signed, `key-cert.pub`) into a destination directory (teleport-behaviour.md §3).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ export interface KeyPair {
 /**
  * Generates a key pair with ssh-keygen in a temp directory under `dir` (default: the OS temp
  * dir) and removes the files again. The default, ECDSA P-256 in PEM (`BEGIN EC PRIVATE KEY`),
- * matches tbot's `key`: a PEM key that serves both SSH and TLS (facts §3), so the same text can
+ * matches tbot's `key`: a PEM key that serves both SSH and TLS (teleport-behaviour.md §3), so the same text can
  * also be loaded with node:crypto `createPrivateKey` to issue the `tlscert`. ssh-keygen cannot
  * write ed25519 keys as PEM; with 'ed25519' the key is in OpenSSH format (`ssh -i` reads both).
  */

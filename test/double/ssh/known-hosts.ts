@@ -1,4 +1,4 @@
-// tbot's known_hosts line for a host CA (facts §3, `known_hosts`, template_ssh_client.go):
+// tbot's known_hosts line for a host CA (teleport-behaviour.md §3, `known_hosts`, template_ssh_client.go):
 //   @cert-authority <proxyhost>,<cluster>,*.<cluster> <ssh-key> type=host
 // OpenSSH reads everything after the key as a comment, so `type=host` is harmless; the tests
 // prove a real `ssh` accepts the line (ssh.test.ts).

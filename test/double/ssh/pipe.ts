@@ -1,5 +1,5 @@
 // Byte pipe between stdio and a TCP socket: what an ssh ProxyCommand does. A later stand-in
-// `tbot ssh-proxy-command` (facts §3, ssh_config ProxyCommand) can call pipeToTcp once it has
+// `tbot ssh-proxy-command` (teleport-behaviour.md §3, ssh_config ProxyCommand) can call pipeToTcp once it has
 // resolved the node; this file also runs directly as a ProxyCommand:
 //   ProxyCommand '<node>' --import '<tsx loader>' '<abs>/pipe.ts' %h <port>   (see proxyCommand)
 import { createRequire } from 'node:module';

@@ -1,5 +1,5 @@
 // End-to-end: the real OpenSSH client logs in to a real sshd with what the double issues, using
-// tbot's file layout (facts §3: key, key.pub, key-cert.pub, known_hosts).
+// tbot's file layout (teleport-behaviour.md §3: key, key.pub, key-cert.pub, known_hosts).
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // A real OpenSSH sshd standing in for a Teleport-managed OpenSSH node ("agentless" node): it
 // trusts the double's user CA (TrustedUserCAKeys) and presents a host certificate signed by the
 // double's host CA (HostCertificate), which the client checks against tbot's @cert-authority
-// known_hosts line (facts §3).
+// known_hosts line (teleport-behaviour.md §3).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';

@@ -1,4 +1,4 @@
-// The stand-in tbot in background mode (facts §1.6, §2.5, §5.4): diagnostics (/livez, /readyz,
+// The stand-in tbot in background mode (teleport-behaviour.md §1.6, §2.5, §5.4): diagnostics (/livez, /readyz,
 // /wait), an application tunnel to a tiny HTTP service and a database tunnel to a tiny TCP
 // service, the unhealthy report when a target is down, renewal on SIGHUP, exit on SIGTERM.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// The stand-in tbot (18.6.4) joining with `bound_keypair` (facts §2.2, §4.1; README
+// The stand-in tbot (18.6.4) joining with `bound_keypair` (teleport-behaviour.md §2.2, §4.1; README
 // "bound_keypair"): a CI agent (Jenkins) whose tbot keeps a storage directory joins once with the
 // registration secret and again, build after build, with no secret; the denials a user can hit.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Config parsing, validation and the command line of the stand-in tbot, per version (facts §1,
+// Config parsing, validation and the command line of the stand-in tbot, per version (teleport-behaviour.md §1,
 // §2, §7; the version matrix in README.md). Every error: `ERROR: ...` on stderr, exit 1.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,7 +82,7 @@ async function fails(version: string, body: string, args: string[] = []) {
   return { cfg, error: errorOf(r.stderr) };
 }
 
-describe('tbot version (facts §1.4)', () => {
+describe('tbot version (teleport-behaviour.md §1.4)', () => {
   it.each(VERSIONS)('%s prints the one exact line, fast', async (v) => {
     const started = Date.now();
     const r = await tbot(v, ['version']);
@@ -101,7 +101,7 @@ describe('tbot version (facts §1.4)', () => {
   });
 });
 
-describe('strict v2 parsing (facts §2.1)', () => {
+describe('strict v2 parsing (teleport-behaviour.md §2.1)', () => {
   it('an unknown top-level key names its line and tbot type', async () => {
     const { cfg, error } = await fails('17.4.2', base('unknown_key: 1\n'));
     expect(error).toBe(
@@ -167,7 +167,7 @@ describe('strict v2 parsing (facts §2.1)', () => {
   });
 });
 
-describe('services and outputs (facts §2.5): lenient inside, like yaml.v3 node.Decode', () => {
+describe('services and outputs (teleport-behaviour.md §2.5): lenient inside, like yaml.v3 node.Decode', () => {
   const identity = (out: string, extra = '') =>
     `outputs:\n  - type: identity\n    destination:\n      type: directory\n      path: ${out}\n${extra}`;
 
@@ -302,7 +302,7 @@ describe('services and outputs (facts §2.5): lenient inside, like yaml.v3 node.
   });
 });
 
-describe('validation and preRunChecks (facts §2.3)', () => {
+describe('validation and preRunChecks (teleport-behaviour.md §2.3)', () => {
   it('both auth_server and proxy_server: refused by 16-17, proxy preferred by 18', async () => {
     const both = base(`auth_server: ${double.proxy.addr}\n`);
     for (const v of ['16.5.4', '17.4.2']) {
@@ -356,7 +356,7 @@ describe('validation and preRunChecks (facts §2.3)', () => {
   });
 });
 
-describe('output file sets (facts §3)', () => {
+describe('output file sets (teleport-behaviour.md §3)', () => {
   async function names(dir: string): Promise<string[]> {
     const { readdir } = await import('node:fs/promises');
     return (await readdir(dir, { recursive: true })).map(String).sort();
@@ -427,7 +427,7 @@ describe('output file sets (facts §3)', () => {
   });
 });
 
-describe('storage (facts §2.3, §3)', () => {
+describe('storage (teleport-behaviour.md §2.3, §3)', () => {
   it('keeps the bot identity in a directory; a run without a token reuses it; the lock', async () => {
     const storage = path.join(work, 'storage');
     const out = path.join(work, 'storage-out');
@@ -469,7 +469,7 @@ describe('storage (facts §2.3, §3)', () => {
   });
 });
 
-describe('command line (facts §1.1-§1.3)', () => {
+describe('command line (teleport-behaviour.md §1.1-§1.3)', () => {
   it('legacy flags and env vars drive a join without a config file', async () => {
     const out = path.join(work, 'legacy');
     const r = await tbot(

@@ -1,6 +1,6 @@
-// The stand-in tbot against the auth double, GitHub join (facts §4.1, §4.2): the happy path from
+// The stand-in tbot against the auth double, GitHub join (teleport-behaviour.md §4.1, §4.2): the happy path from
 // a CDN tarball to a command run by real ssh on the real sshd, and every denial a user can hit,
-// each with its message on stderr and exit 1 (facts §1.6).
+// each with its message on stderr and exit 1 (teleport-behaviour.md §1.6).
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,7 +80,7 @@ function errorLine(stderr: string): string {
   return at < 0 ? '' : stderr.slice(at);
 }
 
-describe('GitHub join, happy path (facts §3, §4.1)', () => {
+describe('GitHub join, happy path (teleport-behaviour.md §3, §4.1)', () => {
   it('joins from the CDN tarball, writes the identity file set, and real ssh runs a command', async () => {
     const auth = double.auth!;
     const built = await double.cdn.tarball({
@@ -95,7 +95,7 @@ describe('GitHub join, happy path (facts §3, §4.1)', () => {
     expect(r.stderr).not.toContain('ERROR');
     expect(r.code).toBe(0);
 
-    // The runner's token endpoint saw tbot's request: audience and headers of facts §4.1.
+    // The runner's token endpoint saw tbot's request: audience and headers of teleport-behaviour.md §4.1.
     const req = auth.github.requests.at(-1);
     expect(req).toMatchObject({
       audience: 'teleport.cluster.local',
@@ -123,7 +123,7 @@ describe('GitHub join, happy path (facts §3, §4.1)', () => {
     }
     expect((await stat(out)).mode & 0o777).toBe(0o700);
 
-    // The identity file, in the order of facts §3.
+    // The identity file, in the order of teleport-behaviour.md §3.
     const identity = await readFile(path.join(out, 'identity'), 'utf8');
     const key = await readFile(path.join(out, 'key'), 'utf8');
     const sshCert = (await readFile(path.join(out, 'key-cert.pub'), 'utf8')).trim();
@@ -202,7 +202,7 @@ describe('GitHub join, happy path (facts §3, §4.1)', () => {
   });
 });
 
-describe('GitHub join denials (facts §4.1, §4.2): message on stderr, exit 1', () => {
+describe('GitHub join denials (teleport-behaviour.md §4.1, §4.2): message on stderr, exit 1', () => {
   async function deny(extra: Record<string, string | undefined>, cfg?: string) {
     const out = path.join(work, `deny-${n}`);
     const r = await run(tbot, ['start', '-c', await config(cfg ?? identityConfig(out))], {

@@ -1,5 +1,5 @@
-// kubernetes/v2 label selectors (facts §2.5 `selectors: [{ labels, default_namespace? }]`, the
-// kubeconfig shape of facts §3) driving the real kubectl against the Kubernetes API double.
+// kubernetes/v2 label selectors (teleport-behaviour.md §2.5 `selectors: [{ labels, default_namespace? }]`, the
+// kubeconfig shape of teleport-behaviour.md §3) driving the real kubectl against the Kubernetes API double.
 // Real tbot (lib/tbot/services/k8s/output_v2.go `fetchAllMatchingKubeClusters`, and its
 // TestKubernetesV2OutputService_fetch): a label selector lists the clusters the identity may
 // see whose labels match; matches of every selector are deduplicated in order; a label selector
@@ -98,7 +98,7 @@ ${selectors}    destination: { type: directory, path: ${out} }
 
 const names = (list: Array<{ name: string }> | null) => (list ?? []).map((c) => c.name);
 
-describe('kubernetes/v2 label selectors (facts §2.5, §3)', () => {
+describe('kubernetes/v2 label selectors (teleport-behaviour.md §2.5, §3)', () => {
   it('one cluster and context per match the roles allow; kubectl reaches each', async () => {
     const { r, out, file } = await v2('      - labels: { env: prod }\n');
     expect(r.code, r.stderr).toBe(0);
@@ -144,7 +144,7 @@ describe('kubernetes/v2 label selectors (facts §2.5, §3)', () => {
     );
     expect(b.stdout, b.stderr).toBe('pod/api-b\n');
     expect(kube.requests.at(-1)).toMatchObject({ cluster: 'prod-b', user: 'bot-ci' });
-    // One identity for every cluster (facts §3: identity and the host CA beside the kubeconfig).
+    // One identity for every cluster (teleport-behaviour.md §3: identity and the host CA beside the kubeconfig).
     expect(await readFile(path.join(out, 'teleport-host-ca.crt'), 'utf8')).toBe(
       double.auth!.tls.host.certPem,
     );

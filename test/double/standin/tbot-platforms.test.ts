@@ -1,5 +1,5 @@
-// GitLab and CircleCI joins (facts §4.1, §4.2: audience = cluster name / organization ID), and
-// the Kubernetes outputs driving the real kubectl against the Kubernetes API double (facts §3).
+// GitLab and CircleCI joins (teleport-behaviour.md §4.1, §4.2: audience = cluster name / organization ID), and
+// the Kubernetes outputs driving the real kubectl against the Kubernetes API double (teleport-behaviour.md §3).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,7 +108,7 @@ const identity = (dir: string) =>
 
 const errorOf = (stderr: string) => stderr.slice(Math.max(0, stderr.indexOf('ERROR: ')));
 
-describe('GitLab join (facts §4.1, §4.2)', () => {
+describe('GitLab join (teleport-behaviour.md §4.1, §4.2)', () => {
   const gitlab = () => double.auth!.issuers.gitlab;
 
   it('accepts a token whose audience is the cluster name, matching a glob rule', async () => {
@@ -193,7 +193,7 @@ describe('GitLab join (facts §4.1, §4.2)', () => {
   });
 });
 
-describe('CircleCI join (facts §4.1, §4.2)', () => {
+describe('CircleCI join (teleport-behaviour.md §4.1, §4.2)', () => {
   const circleci = () => double.auth!.issuers.circleci;
 
   it('accepts CIRCLE_OIDC_TOKEN with the organization ID as audience', async () => {
@@ -231,7 +231,7 @@ describe('CircleCI join (facts §4.1, §4.2)', () => {
   });
 });
 
-describe('Kubernetes outputs and the real kubectl (facts §3)', () => {
+describe('Kubernetes outputs and the real kubectl (teleport-behaviour.md §3)', () => {
   async function gitlabJoin(version: string, services: string) {
     const tbot = await writeTbot(work, version);
     const jwt = await double.auth!.issuers.gitlab.mint(undefined, {

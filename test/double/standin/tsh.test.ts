@@ -1,7 +1,7 @@
-// The stand-in tsh with an identity file (facts §3 "identity file"): `tsh ls` over mutual TLS to
+// The stand-in tsh with an identity file (teleport-behaviour.md §3 "identity file"): `tsh ls` over mutual TLS to
 // the auth double, `tsh ssh` through the REAL OpenSSH client to the real sshd, `tsh proxy ssh` as
 // its ProxyCommand, and tsh-like `ERROR: ...` / exit 1 for expired, foreign or missing
-// identities (facts §1.6). The identity files come from the stand-in tbot's GitHub join.
+// identities (teleport-behaviour.md §1.6). The identity files come from the stand-in tbot's GitHub join.
 import { createPublicKey } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,7 +88,7 @@ const tshRun = (args: string[], extra: Record<string, string | undefined> = {}) 
 const withId = (id: string, ...args: string[]) => ['-i', id, '--proxy', double.proxy.addr, ...args];
 
 describe('tsh version', () => {
-  it('keeps the exact version line (facts §1.4)', async () => {
+  it('keeps the exact version line (teleport-behaviour.md §1.4)', async () => {
     const r = await tshRun(['version']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^Teleport v18\.6\.4 git:v18\.6\.4-0-g[0-9a-f]{7} go1\.23\.7\n$/);
@@ -110,7 +110,7 @@ describe('tsh version', () => {
     expect(ls.stdout).toMatch(/^node-1 +127\.0\.0\.1:\d+ +$/m);
   });
 
-  it('other commands still answer "not implemented yet" (facts §1.6)', async () => {
+  it('other commands still answer "not implemented yet" (teleport-behaviour.md §1.6)', async () => {
     for (const args of [['login', '--proxy', 'x'], [], ['apps', 'ls']]) {
       const r = await tshRun(args);
       expect(r.code).toBe(1);
@@ -281,7 +281,7 @@ describe('tsh ssh with an identity file: the real OpenSSH client', () => {
 });
 
 describe('pieces', () => {
-  it('decodes an identity file like api/identityfile (facts §3 order)', async () => {
+  it('decodes an identity file like api/identityfile (teleport-behaviour.md §3 order)', async () => {
     const text = await readFile(ids.all, 'utf8');
     const id = decodeIdentityFile(text, ids.all);
     expect(id.privateKey).toMatch(

@@ -15,14 +15,14 @@ const nodeRequire = typeof require === 'function' ? require : process.getBuiltin
 void nodeRequire;
 
 const BINARY = ${name};
-// facts §1.4: one line, "Teleport [Enterprise ]v<ver> git:<ref> <go version>".
+// teleport-behaviour.md §1.4: one line, "Teleport [Enterprise ]v<ver> git:<ref> <go version>".
 const VERSION_LINE = ${line};
 
 const args = process.argv.slice(2);
 if (args[0] === 'version') {
   process.stdout.write(VERSION_LINE + '\\n');
 } else {
-  // facts §1.6: errors go to stderr as "ERROR: <message>" with exit code 1.
+  // teleport-behaviour.md §1.6: errors go to stderr as "ERROR: <message>" with exit code 1.
   const what = args.length > 0 ? '"' + BINARY + ' ' + args[0] + '"' : 'running without a command';
   process.stderr.write(
     'ERROR: ' + what + ' is not implemented yet by this Teleport double stand-in ' +

@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 import { intInput, requiredInput } from '../inputs';
 import type { CiPlatform } from '../platform/platform';
 
-const DEFAULT_DIAG_PORT = 57263; // the official actions' default (facts §5.4)
+const DEFAULT_DIAG_PORT = 57263; // the official actions' default (teleport-behaviour.md §5.4)
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** A `listen` URI: `tcp://host:port` (or `unix:///path`). */

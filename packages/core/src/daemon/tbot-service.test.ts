@@ -32,7 +32,7 @@ describe('tbot as a service on an agent', () => {
     });
   });
 
-  it('runs tbot as the bot user and reloads with SIGHUP (facts §1.6)', () => {
+  it('runs tbot as the bot user and reloads with SIGHUP (teleport-behaviour.md §1.6)', () => {
     const unit = systemdUnit(plan);
     expect(unit).toContain('User=teleport\n');
     expect(unit).toContain('ExecStart=/usr/local/bin/tbot start -c /etc/tbot.yaml\n');

@@ -49,7 +49,7 @@ function refuseUnsafeInUnit(flag: string, value: string): void {
   );
 }
 
-/** The systemd unit that keeps tbot running and renewing (facts §1.6: SIGHUP renews). */
+/** The systemd unit that keeps tbot running and renewing (teleport-behaviour.md §1.6: SIGHUP renews). */
 export function systemdUnit(plan: DaemonPlan): string {
   refuseUnsafeInUnit('tbot', plan.tbotPath);
   refuseUnsafeInUnit('config', plan.configPath);

@@ -3,7 +3,7 @@ import { artifactName, resolveCdnBase, toolName, topFolder } from './artifact';
 
 const linux = { os: 'linux', arch: 'amd64' } as const;
 
-describe('artifact naming (facts §6.1, §6.3)', () => {
+describe('artifact naming (teleport-behaviour.md §6.1, §6.3)', () => {
   it('names OSS, Enterprise and FIPS tarballs like the CDN', () => {
     const base = { version: '17.4.2', target: linux };
     expect(artifactName({ ...base, edition: 'oss', fips: false })).toBe(

@@ -13,7 +13,7 @@ export interface ArtifactSpec {
 }
 
 /**
- * The CDN file name (facts §6.1):
+ * The CDN file name (teleport-behaviour.md §6.1):
  * `teleport[-ent]-v<ver>-<os>-<arch>[-fips]-bin.tar.gz`; FIPS always uses the `-ent` name.
  */
 export function artifactName(spec: ArtifactSpec): string {
@@ -27,7 +27,7 @@ export function artifactName(spec: ArtifactSpec): string {
   return `${product}-v${spec.version}-${spec.target.os}-${spec.target.arch}${fips}-bin.tar.gz`;
 }
 
-/** The tarball's top folder: `teleport/` for OSS, `teleport-ent/` for Enterprise and FIPS (facts §6.3). */
+/** The tarball's top folder: `teleport/` for OSS, `teleport-ent/` for Enterprise and FIPS (teleport-behaviour.md §6.3). */
 export function topFolder(spec: Pick<ArtifactSpec, 'edition' | 'fips'>): string {
   return spec.edition === 'enterprise' || spec.fips ? 'teleport-ent' : 'teleport';
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 
-/** What a Teleport tarball holds that a user may ask for (facts §6.3). */
+/** What a Teleport tarball holds that a user may ask for (teleport-behaviour.md §6.3). */
 export const KNOWN_BINARIES = [
   'tbot',
   'tsh',

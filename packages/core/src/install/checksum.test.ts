@@ -8,7 +8,7 @@ describe('binaries and checksums', () => {
     expect(parseBinaries('tbot, teleport\ntsh tbot')).toEqual(['tbot', 'teleport', 'tsh']);
     expect(() => parseBinaries('tbot kubectl')).toThrow(/^Input 'binaries': unknown kubectl/);
   });
-  it('validates a pinned hash and reads sha256sum files (facts §6.2)', () => {
+  it('validates a pinned hash and reads sha256sum files (teleport-behaviour.md §6.2)', () => {
     const hex = 'a'.repeat(64);
     expect(parsePinnedSha256(hex.toUpperCase())).toBe(hex);
     expect(parsePinnedSha256('')).toBeUndefined();

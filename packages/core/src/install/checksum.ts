@@ -17,7 +17,7 @@ export function parsePinnedSha256(raw: string, input = 'sha256'): string | undef
 
 /**
  * Reads a `.sha256` file in `sha256sum` format (`<hex>  <name>`). Like Teleport's own
- * clients, only the first 64 characters count (facts §6.2).
+ * clients, only the first 64 characters count (teleport-behaviour.md §6.2).
  */
 export function parseSha256File(text: string, url: string): string {
   const hex = text.trim().slice(0, 64).toLowerCase();

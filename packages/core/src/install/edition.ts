@@ -49,7 +49,7 @@ export function needsClusterBuild(request: EditionRequest): boolean {
 /**
  * Decides the edition: explicit inputs win; `auto` follows the cluster (`ent` means
  * Enterprise; `oss` and `community` use the OSS tarball), or OSS when the cluster is unknown.
- * FIPS builds exist only as Enterprise, so FIPS forces Enterprise (facts §6.1).
+ * FIPS builds exist only as Enterprise, so FIPS forces Enterprise (teleport-behaviour.md §6.1).
  */
 export function resolveEdition(request: EditionRequest, cluster?: ClusterBuild): ResolvedEdition {
   const fips = request.fips === 'auto' ? cluster?.fips === true : request.fips;

@@ -19,7 +19,7 @@ const OS_NAMES: Record<string, TargetOs | 'windows'> = {
   win32: 'windows',
   windows: 'windows',
 };
-// Go GOARCH names, as in the CDN file names (facts §6.1).
+// Go GOARCH names, as in the CDN file names (teleport-behaviour.md §6.1).
 const ARCH_NAMES: Record<string, TargetArch> = {
   x64: 'amd64',
   amd64: 'amd64',

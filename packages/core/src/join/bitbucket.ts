@@ -1,7 +1,7 @@
 import type { CiPlatform } from '../platform/platform';
 import { explainClaims, type JoinPreflight, readEnvToken } from './id-token';
 
-/** The claims a `bitbucket` join token's allow rules can match (facts §4.2). */
+/** The claims a `bitbucket` join token's allow rules can match (teleport-behaviour.md §4.2). */
 export const BITBUCKET_RULE_CLAIMS = [
   'workspaceUuid',
   'repositoryUuid',
@@ -11,7 +11,7 @@ export const BITBUCKET_RULE_CLAIMS = [
   'aud',
 ] as const;
 
-/** Bitbucket gives a step its ID token only with `oidc: true` (facts §4.1). */
+/** Bitbucket gives a step its ID token only with `oidc: true` (teleport-behaviour.md §4.1). */
 export async function bitbucketPreflight(platform: CiPlatform): Promise<JoinPreflight> {
   const claims = readEnvToken(
     platform,

@@ -1,7 +1,7 @@
 import type { CiPlatform } from '../platform/platform';
 import { explainClaims, type JoinPreflight, readEnvToken } from './id-token';
 
-/** The claims a `circleci` join token's allow rules can match (facts §4.2). */
+/** The claims a `circleci` join token's allow rules can match (teleport-behaviour.md §4.2). */
 export const CIRCLECI_RULE_CLAIMS = [
   'oidc.circleci.com/project-id',
   'oidc.circleci.com/context-ids',
@@ -9,7 +9,7 @@ export const CIRCLECI_RULE_CLAIMS = [
   'aud',
 ] as const;
 
-/** CircleCI puts its ID token in CIRCLE_OIDC_TOKEN, where tbot reads it (facts §4.1). */
+/** CircleCI puts its ID token in CIRCLE_OIDC_TOKEN, where tbot reads it (teleport-behaviour.md §4.1). */
 export async function circleciPreflight(platform: CiPlatform): Promise<JoinPreflight> {
   const claims = readEnvToken(
     platform,

@@ -3,10 +3,10 @@ import type { CiPlatform } from '../platform/platform';
 import { decodeClaims } from './claims';
 import { explainClaims, type JoinPreflight } from './id-token';
 
-/** tbot asks GitHub for this audience and the auth server checks it (facts §4.1, §4.2). */
+/** tbot asks GitHub for this audience and the auth server checks it (teleport-behaviour.md §4.1, §4.2). */
 export const GITHUB_AUDIENCE = 'teleport.cluster.local';
 
-/** The claims a `github` join token's allow rules can match (facts §4.2). */
+/** The claims a `github` join token's allow rules can match (teleport-behaviour.md §4.2). */
 export const GITHUB_RULE_CLAIMS = [
   'repository',
   'repository_owner',

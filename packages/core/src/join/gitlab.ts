@@ -5,10 +5,10 @@ import { findCluster } from '../proxy/find';
 import { audiences } from './claims';
 import { explainClaims, type JoinPreflight, readEnvToken } from './id-token';
 
-/** Where tbot reads GitLab's ID token (facts §4.1). */
+/** Where tbot reads GitLab's ID token (teleport-behaviour.md §4.1). */
 export const GITLAB_TOKEN_VARIABLE = 'TBOT_GITLAB_JWT';
 
-/** The claims a `gitlab` join token's allow rules can match (facts §4.2). */
+/** The claims a `gitlab` join token's allow rules can match (teleport-behaviour.md §4.2). */
 export const GITLAB_RULE_CLAIMS = [
   'project_path',
   'namespace_path',
@@ -24,7 +24,7 @@ export const GITLAB_RULE_CLAIMS = [
 
 /**
  * GitLab puts the token the job declared in `id_tokens:` into the environment. Its audience
- * must be the cluster's name (facts §4.2): checked against the cluster now, not after
+ * must be the cluster's name (teleport-behaviour.md §4.2): checked against the cluster now, not after
  * tbot's join is refused.
  */
 export async function gitlabPreflight(

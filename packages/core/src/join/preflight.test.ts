@@ -14,7 +14,7 @@ async function jwt(claims: Record<string, unknown>): Promise<string> {
     .sign(new TextEncoder().encode('a key the preflight never sees'));
 }
 
-describe('GitHub join preflight (facts §4.1)', () => {
+describe('GitHub join preflight (teleport-behaviour.md §4.1)', () => {
   it('names the missing permission before tbot runs', async () => {
     await expect(githubPreflight(testPlatform())).rejects.toThrow(
       "This job cannot request a GitHub ID token (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN unset): add 'permissions: id-token: write' to the job or workflow; pull requests from forks and Dependabot never get one",
@@ -53,7 +53,7 @@ describe('GitHub join preflight (facts §4.1)', () => {
   });
 });
 
-describe('ID tokens in the environment (facts §4.1, §4.2)', () => {
+describe('ID tokens in the environment (teleport-behaviour.md §4.1, §4.2)', () => {
   it.each([
     ['gitlab', 'TBOT_GITLAB_JWT', /declare it in the job: 'id_tokens:/],
     ['circleci', 'CIRCLE_OIDC_TOKEN', /add a context to this job/],

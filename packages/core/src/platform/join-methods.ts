@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 
-/** Join methods whose ID token a CI platform provides (facts §4.1). */
+/** Join methods whose ID token a CI platform provides (teleport-behaviour.md §4.1). */
 export type CiJoinMethod = 'github' | 'gitlab' | 'circleci' | 'bitbucket' | 'azure_devops';
 
 /** Every join method the engine configures tbot with. */

@@ -5,7 +5,7 @@ import { parseFindResponse } from './find';
 
 const proxy = parseProxyAddress('teleport.example.com:443');
 
-describe('/webapi/find (facts §5.1)', () => {
+describe('/webapi/find (teleport-behaviour.md §5.1)', () => {
   it('prefers auto_update.tools_version, falls back to server_version', () => {
     const modern = parseFindResponse(
       JSON.stringify({

@@ -5,7 +5,7 @@ import type { Logger } from '../platform/platform';
 import { untrustedText } from '../platform/untrusted-text';
 import type { ProxyAddress } from './address';
 
-/** What the proxy's unauthenticated `/webapi/find` tells about the cluster (facts §5.1). */
+/** What the proxy's unauthenticated `/webapi/find` tells about the cluster (teleport-behaviour.md §5.1). */
 export interface ClusterInfo {
   clusterName?: string;
   serverVersion?: string;

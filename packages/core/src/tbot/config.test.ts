@@ -14,7 +14,7 @@ const identity = {
   destination: { type: 'directory' as const, path: '/tmp/c' },
 };
 
-describe('tbot config (facts §2)', () => {
+describe('tbot config (teleport-behaviour.md §2)', () => {
   it('renders v2 with the official shape, outputs before v18 and services from v18', () => {
     const v17 = parse(renderTbotConfig({ ...base, outputs: [identity] }, '17.4.2'));
     expect(v17).toEqual({
@@ -51,7 +51,7 @@ describe('tbot config (facts §2)', () => {
         .outputs[0],
     ).not.toHaveProperty('roles');
   });
-  it('quotes YAML 1.1 booleans so tbot reads strings (facts §8.5)', () => {
+  it('quotes YAML 1.1 booleans so tbot reads strings (teleport-behaviour.md §8.5)', () => {
     const text = renderTbotConfig(
       { ...base, token: 'yes', outputs: [{ ...identity, ssh_config: 'off' }] },
       '17.4.2',

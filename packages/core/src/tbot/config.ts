@@ -2,7 +2,7 @@ import { Document, visit } from 'yaml';
 import type { JoinMethod } from '../platform/join-methods';
 import { supports } from './features';
 
-/** A destination tbot writes to (facts §2.4). */
+/** A destination tbot writes to (teleport-behaviour.md §2.4). */
 export type Destination =
   | { type: 'directory'; path: string; symlinks?: 'try-secure' | 'secure' | 'insecure' }
   | { type: 'memory' };
@@ -13,7 +13,7 @@ interface Scoped {
   roles?: string[];
 }
 
-/** Output types (facts §2.5). */
+/** Output types (teleport-behaviour.md §2.5). */
 export type Output =
   | (Scoped & { type: 'identity'; ssh_config?: 'on' | 'off'; allow_reissue?: boolean })
   | (Scoped & { type: 'kubernetes'; kubernetes_cluster: string; disable_exec_plugin?: boolean })
@@ -32,7 +32,7 @@ export type Output =
       format?: '' | 'tls' | 'mongo' | 'cockroach';
     });
 
-/** Long-running services; tbot skips them in one-shot mode (facts §2.5). */
+/** Long-running services; tbot skips them in one-shot mode (teleport-behaviour.md §2.5). */
 export type Service =
   | {
       type: 'database-tunnel';
@@ -70,8 +70,8 @@ function withoutEmptyRoles<T extends { roles?: string[] }>(item: T): T {
 
 /**
  * The YAML tbot reads: `version: v2`, keys only the given tbot version knows (it parses
- * strictly, facts §2.1). `certificate_ttl` works on every version (newer ones warn), so it is
- * preferred over `credential_ttl` (facts §2.2). Built as data, never by concatenating text.
+ * strictly, teleport-behaviour.md §2.1). `certificate_ttl` works on every version (newer ones warn), so it is
+ * preferred over `credential_ttl` (teleport-behaviour.md §2.2). Built as data, never by concatenating text.
  */
 export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
   const outputs = cfg.outputs.map((o) => ('roles' in o ? withoutEmptyRoles(o) : o));
@@ -98,7 +98,7 @@ export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
     if (outputs.length > 0) doc.outputs = outputs;
     if (services.length > 0) doc.services = services;
   }
-  // YAML 1.1 quoting, as tbot's parser reads it: `ssh_config: "off"` stays a string (facts §8.5).
+  // YAML 1.1 quoting, as tbot's parser reads it: `ssh_config: "off"` stays a string (teleport-behaviour.md §8.5).
   const yaml = new Document(doc, { version: '1.1' });
   // Anything but printable ASCII is double-quoted (go-yaml reads U+0085, U+2028 and U+2029 as
   // line breaks: left plain they would start a new key)...

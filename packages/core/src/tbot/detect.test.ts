@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectTbot, parseTbotVersion } from './detect';
 
-describe('tbot version (facts §1.4)', () => {
+describe('tbot version (teleport-behaviour.md §1.4)', () => {
   it('parses OSS and Enterprise version lines', () => {
     expect(parseTbotVersion('Teleport v17.4.2 git:v17.4.2-0-gabc1234 go1.23.7\n')).toEqual({
       version: '17.4.2',

@@ -8,7 +8,7 @@ export interface TbotBinary {
   enterprise: boolean;
 }
 
-// `tbot version` prints `Teleport [Enterprise ]v<ver> git:<ref> <go>` (facts §1.4).
+// `tbot version` prints `Teleport [Enterprise ]v<ver> git:<ref> <go>` (teleport-behaviour.md §1.4).
 const VERSION_LINE = /Teleport (Enterprise )?v(\d+\.\d+\.\d+\S*)/;
 
 export function parseTbotVersion(

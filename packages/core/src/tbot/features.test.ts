@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requireFeature, supports } from './features';
 
-describe('tbot features by release (facts §7)', () => {
+describe('tbot features by release (teleport-behaviour.md §7)', () => {
   it('names the minimum version for a missing feature', () => {
     expect(supports('17.2.8', 'allowReissue')).toBe(true);
     expect(() => requireFeature('16.5.4', 'allowReissue', 'allow-reissue')).toThrow(

@@ -2,8 +2,8 @@ import semver from 'semver';
 import { UserError } from '../errors';
 
 /**
- * The first tbot release with each feature we may emit (facts §7). Emitting a key an older
- * tbot doesn't know fails its strict config parsing (facts §2.1), so we check first and
+ * The first tbot release with each feature we may emit (teleport-behaviour.md §7). Emitting a key an older
+ * tbot doesn't know fails its strict config parsing (teleport-behaviour.md §2.1), so we check first and
  * name the minimum instead.
  */
 export const FEATURES = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tbotEnv, tbotFailureReason, unhealthyReason } from './process';
 
 describe('running tbot', () => {
-  it('shows tbot ERROR line first (facts §1.6)', () => {
+  it('shows tbot ERROR line first (teleport-behaviour.md §1.6)', () => {
     const out =
       'INFO starting\n\x1b[31mERROR: \x1b[0mjoining with token: audience mismatch\nusage...\n';
     expect(tbotFailureReason(out)).toBe('joining with token: audience mismatch');
@@ -21,7 +21,7 @@ describe('running tbot', () => {
     );
     expect(env).toEqual({ PATH: '/bin', X: '1' });
   });
-  it('says which service is unhealthy (facts §5.4)', () => {
+  it('says which service is unhealthy (teleport-behaviour.md §5.4)', () => {
     const body = JSON.stringify({
       status: 'unhealthy',
       services: {

@@ -9,7 +9,7 @@ import { execCapture } from './exec';
 export function tbotEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, ...extra };
   // Earlier auth steps export these for tsh/tctl; tbot reads them as CLI defaults, which
-  // override the config and, both set, make it refuse to start (facts §2.3).
+  // override the config and, both set, make it refuse to start (teleport-behaviour.md §2.3).
   delete env.TELEPORT_PROXY;
   delete env.TELEPORT_AUTH_SERVER;
   delete env.TELEPORT_BOT_TOKEN;
@@ -19,7 +19,7 @@ export function tbotEnv(base: NodeJS.ProcessEnv, extra: Record<string, string>):
 }
 
 /**
- * tbot's own reason for failing: its `ERROR:` line (facts §1.6) with the indented lines that
+ * tbot's own reason for failing: its `ERROR:` line (teleport-behaviour.md §1.6) with the indented lines that
  * follow it (trace wraps causes outer first, one per line), else its last line.
  */
 export function tbotFailureReason(output: string): string {
@@ -129,7 +129,7 @@ export function isRunning(pid: number): boolean {
 
 /**
  * Starts tbot detached (it outlives this step; the post step stops it), logging to a file,
- * then waits on its diagnostics `/wait` endpoint (facts §5.4) until its services are ready.
+ * then waits on its diagnostics `/wait` endpoint (teleport-behaviour.md §5.4) until its services are ready.
  */
 export async function startTbotBackground(opts: {
   tbotPath: string;
@@ -193,7 +193,7 @@ function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10}s`;
 }
 
-/** Names the unhealthy services in a `/readyz` body (facts §5.4). */
+/** Names the unhealthy services in a `/readyz` body (teleport-behaviour.md §5.4). */
 export function unhealthyReason(body: string): string {
   try {
     const parsed = JSON.parse(body) as {

@@ -7,7 +7,7 @@ import { checkOutputsWritten, expectedFiles } from './written-files';
 
 const at = (path: string) => ({ type: 'directory' as const, path });
 
-describe('the files an output must leave (facts §3)', () => {
+describe('the files an output must leave (teleport-behaviour.md §3)', () => {
   it('per type and option', () => {
     expect(expectedFiles({ type: 'identity', destination: at('/d') })).toContain('ssh_config');
     expect(

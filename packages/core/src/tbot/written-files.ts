@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors';
 import type { Output } from './config';
 
-// The files each output type writes to a directory destination (facts §3), the same from 16 to
+// The files each output type writes to a directory destination (teleport-behaviour.md §3), the same from 16 to
 // 18; v18's extra `<cluster>.ssh_config`/`<cluster>.known_hosts` are not required, as nothing
 // here reads them. tbot can exit 0 having written none of them (an output that failed
 // silently, a destination elsewhere), and the step must not then succeed with outputs pointing

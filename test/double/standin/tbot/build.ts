@@ -1,47 +1,47 @@
 // What this stand-in was built as (baked in by the tarball builder) and what that version can
 // do. The version matrix is the double's choice where the facts are unverified: see
-// standin/README.md "Version matrix" (facts §1.3, §2.2, §2.5, §3, §5.4, §7).
+// standin/README.md "Version matrix" (teleport-behaviour.md §1.3, §2.2, §2.5, §3, §5.4, §7).
 
 export interface BuildInfo {
   /** Release version without `v`, e.g. `17.4.2`. */
   version: string;
   edition: 'oss' | 'enterprise' | 'fips';
-  /** The exact `tbot version` line (facts §1.4). */
+  /** The exact `tbot version` line (teleport-behaviour.md §1.4). */
   versionLine: string;
 }
 
 export interface Features {
   major: number;
-  /** `tbot start <kind>` / `tbot configure <kind>` (facts §1.3, §7: 17.0). */
+  /** `tbot start <kind>` / `tbot configure <kind>` (teleport-behaviour.md §1.3, §7: 17.0). */
   startSubcommands: boolean;
-  /** identity output `allow_reissue` and `--allow-reissue` (facts §7: 17.2.8). */
+  /** identity output `allow_reissue` and `--allow-reissue` (teleport-behaviour.md §7: 17.2.8). */
   allowReissue: boolean;
-  /** `kubernetes/v2` output (facts §7: partway through 17; the double: 17.2.0). */
+  /** `kubernetes/v2` output (teleport-behaviour.md §7: partway through 17; the double: 17.2.0). */
   kubernetesV2: boolean;
   /** `credential_ttl` (top level and per service) and per-service `renewal_interval`
-   * (facts §7: Feb 2025, release unverified; the double: 17.3.0). */
+   * (teleport-behaviour.md §7: Feb 2025, release unverified; the double: 17.3.0). */
   credentialTtl: boolean;
-  /** Service `name` (facts §2.5: v18). */
+  /** Service `name` (teleport-behaviour.md §2.5: v18). */
   serviceNames: boolean;
-  /** `application-proxy` service (facts §7: 18.x). */
+  /** `application-proxy` service (teleport-behaviour.md §7: 18.x). */
   applicationProxy: boolean;
-  /** `/readyz` on the diagnostics address (facts §5.4, unverified; the double: 17.0). */
+  /** `/readyz` on the diagnostics address (teleport-behaviour.md §5.4, unverified; the double: 17.0). */
   readyz: boolean;
-  /** `/wait`, `/wait/{service}` and `tbot wait` (facts §5.4, §7: 18.x). */
+  /** `/wait`, `/wait/{service}` and `tbot wait` (teleport-behaviour.md §5.4, §7: 18.x). */
   wait: boolean;
-  /** Both auth_server and proxy_server set is an error (facts §2.3: v15-v17). */
+  /** Both auth_server and proxy_server set is an error (teleport-behaviour.md §2.3: v15-v17). */
   rejectBothAddresses: boolean;
-  /** Per-cluster `<cluster>.ssh_config` / `<cluster>.known_hosts` (facts §3: v18). */
+  /** Per-cluster `<cluster>.ssh_config` / `<cluster>.known_hosts` (teleport-behaviour.md §3: v18). */
   perClusterSshFiles: boolean;
-  /** `onboarding.gitlab.token_env_var_name` and the quoted "missing" message (facts §4.1,
+  /** `onboarding.gitlab.token_env_var_name` and the quoted "missing" message (teleport-behaviour.md §4.1,
    * "newer"; the double: 18.0). */
   gitlabTokenEnvVarName: boolean;
-  /** `bound_keypair` joining and `onboarding.bound_keypair` (facts §2.2: v18). */
+  /** `bound_keypair` joining and `onboarding.bound_keypair` (teleport-behaviour.md §2.2: v18). */
   boundKeypair: boolean;
   /** The legacy `tbot proxy ... ssh` ProxyCommand via TBOT_SSH_CONFIG_PROXY_COMMAND_MODE=legacy
-   * (facts §3: v16 only). */
+   * (teleport-behaviour.md §3: v16 only). */
   legacySshProxyMode: boolean;
-  /** Join methods the client accepts (facts §2.2 SupportedJoinMethods). */
+  /** Join methods the client accepts (teleport-behaviour.md §2.2 SupportedJoinMethods). */
   joinMethods: string[];
 }
 

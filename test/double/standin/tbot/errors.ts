@@ -1,7 +1,7 @@
-// Errors the way tbot shows them (facts §1.6): `ERROR: <message>` on stderr, exit 1. A wrapped
+// Errors the way tbot shows them (teleport-behaviour.md §1.6): `ERROR: <message>` on stderr, exit 1. A wrapped
 // error renders like gravitational/trace's UserMessage: the outermost message first, then each
 // inner one on its own line, indented by one more tab (the exact multi-line rendering is
-// unverified, facts §2.3; tests match substrings).
+// unverified, teleport-behaviour.md §2.3; tests match substrings).
 
 export class TbotError extends Error {
   /** Outer messages, outermost last (trace's Messages). */
@@ -39,5 +39,5 @@ export function wrap(err: unknown, message: string): TbotError {
   return asTbotError(err).wrap(message);
 }
 
-/** A kingpin command-line error: usage first, then the error (facts §1.6). */
+/** A kingpin command-line error: usage first, then the error (teleport-behaviour.md §1.6). */
 export class UsageError extends TbotError {}

@@ -1,4 +1,4 @@
-// A fresh key for every identity, as tbot makes one (facts §3: "the same key serves SSH and
+// A fresh key for every identity, as tbot makes one (teleport-behaviour.md §3: "the same key serves SSH and
 // TLS"): ECDSA P-256, written as a PEM `EC PRIVATE KEY`, with its OpenSSH public key line for
 // the SSH certificate and its SPKI PEM for the X.509 certificate.
 import { generateKeyPair as generate, type KeyObject } from 'node:crypto';

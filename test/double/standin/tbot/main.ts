@@ -7,7 +7,7 @@ import { asTbotError, TbotError, UsageError } from './errors';
 
 function fail(err: unknown): void {
   const e = asTbotError(err);
-  // facts §1.6: `ERROR: <message>` on stderr, exit 1.
+  // teleport-behaviour.md §1.6: `ERROR: <message>` on stderr, exit 1.
   process.stderr.write(`ERROR: ${e.render()}\n`);
   process.exitCode = e.exitCode;
 }

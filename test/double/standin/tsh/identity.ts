@@ -9,7 +9,7 @@ import { TbotError } from '../tbot/errors';
 
 export interface Identity {
   path: string;
-  /** PEM (the same key serves SSH and TLS, facts §3). */
+  /** PEM (the same key serves SSH and TLS, teleport-behaviour.md §3). */
   privateKey: string;
   /** `<type>-cert-v01@openssh.com AAAA...` */
   sshCert: string;
@@ -121,7 +121,7 @@ export function clusterOf(id: Identity): string {
 }
 
 /**
- * The identity's `@cert-authority` lines in known_hosts form (facts §3 `known_hosts`):
+ * The identity's `@cert-authority` lines in known_hosts form (teleport-behaviour.md §3 `known_hosts`):
  * `@cert-authority <proxyhost>,<cluster>,*.<cluster> <key> type=host`.
  */
 export function knownHostsFrom(id: Identity, proxyHost: string): string {

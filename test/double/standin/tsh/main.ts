@@ -1,14 +1,14 @@
 // The stand-in `tsh` (test/double/standin/README.md "The stand-in tsh"): `version` exactly as
-// before, and, with an identity file (facts §3), `ls`, `ssh` (the real OpenSSH client) and
+// before, and, with an identity file (teleport-behaviour.md §3), `ls`, `ssh` (the real OpenSSH client) and
 // `proxy ssh` against the auth double. Everything else answers "not implemented yet" like the
-// other version-only stand-ins. Errors: `ERROR: <message>` on stderr, exit 1 (facts §1.6).
+// other version-only stand-ins. Errors: `ERROR: <message>` on stderr, exit 1 (teleport-behaviour.md §1.6).
 import { asTbotError } from '../tbot/errors';
 import { COMMANDS, parseTsh } from './cli';
 
 export interface TshBuild {
   version: string;
   edition: string;
-  /** The exact `tsh version` line (facts §1.4). */
+  /** The exact `tsh version` line (teleport-behaviour.md §1.4). */
   versionLine: string;
 }
 

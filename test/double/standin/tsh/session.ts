@@ -1,6 +1,6 @@
 // What every networked stand-in tsh command starts from: the identity file (-i /
 // TELEPORT_IDENTITY_FILE) and the proxy (--proxy / TELEPORT_PROXY). Real tsh also works from a
-// `tsh login` profile; the stand-in only knows identity files (what CI uses, facts §3).
+// `tsh login` profile; the stand-in only knows identity files (what CI uses, teleport-behaviour.md §3).
 
 import { TbotError } from '../tbot/errors';
 import type { ClientCert, Endpoint } from '../tbot/net/client';

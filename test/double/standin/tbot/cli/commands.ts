@@ -1,4 +1,4 @@
-// tbot's commands and flags per version (facts §1.1-§1.3): global flags, `start`/`configure`
+// tbot's commands and flags per version (teleport-behaviour.md §1.1-§1.3): global flags, `start`/`configure`
 // (legacy form, plus `<kind>` subcommands from 17.0), `ssh-proxy-command`, `kube credentials`,
 // `wait` (18), and the other top-level commands, which the stand-in names but does not run.
 import type { Features } from '../build';
@@ -35,7 +35,7 @@ function globals(): FlagSpec[] {
   ];
 }
 
-/** Flags shared by `start`/`configure` in every form (facts §1.2, start_shared.go). */
+/** Flags shared by `start`/`configure` in every form (teleport-behaviour.md §1.2, start_shared.go). */
 function shared(f: Features, legacy: boolean): FlagSpec[] {
   const flags: FlagSpec[] = [
     str('auth-server', {
@@ -85,7 +85,7 @@ function destinationFlags(): FlagSpec[] {
   ];
 }
 
-/** The `<kind>` subcommands of start/configure (facts §1.3). */
+/** The `<kind>` subcommands of start/configure (teleport-behaviour.md §1.3). */
 function kinds(f: Features): CommandSpec[] {
   const out: CommandSpec[] = [
     {

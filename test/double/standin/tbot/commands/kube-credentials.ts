@@ -1,4 +1,4 @@
-// `tbot kube credentials --destination-dir=<dir>`: the kubeconfig exec plugin (facts §3). Prints
+// `tbot kube credentials --destination-dir=<dir>`: the kubeconfig exec plugin (teleport-behaviour.md §3). Prints
 // a client.authentication.k8s.io/v1beta1 ExecCredential with the output's `tlscert` and `key`
 // (the artifacts every output gets), or those of its `identity` file.
 import { X509Certificate } from 'node:crypto';

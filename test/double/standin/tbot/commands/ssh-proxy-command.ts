@@ -1,4 +1,4 @@
-// `tbot ssh-proxy-command` (the ssh_config ProxyCommand, facts §3): reads the identity from
+// `tbot ssh-proxy-command` (the ssh_config ProxyCommand, teleport-behaviour.md §3): reads the identity from
 // --destination-dir, opens a tunnel through the proxy (mutual TLS) to the node named by --host
 // and pipes stdin/stdout through it until either side closes.
 import { readFile } from 'node:fs/promises';

@@ -1,8 +1,8 @@
-// `tbot start` (facts §1.2, §1.3, §8.2): read and validate the config, preRunChecks, join, then
+// `tbot start` (teleport-behaviour.md §1.2, §1.3, §8.2): read and validate the config, preRunChecks, join, then
 // generate every output once. With `oneshot` it exits 0 (services that cannot run once are
-// skipped, facts §2.5). Otherwise it keeps running: diagnostics on diag_addr (facts §5.4),
+// skipped, teleport-behaviour.md §2.5). Otherwise it keeps running: diagnostics on diag_addr (teleport-behaviour.md §5.4),
 // tunnels, renewal every renewal_interval and on SIGHUP/SIGUSR1, exit on SIGINT/SIGTERM
-// (facts §1.6).
+// (teleport-behaviour.md §1.6).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -28,7 +28,7 @@ interface FindResponse {
   proxy?: { tls_routing_enabled?: boolean };
 }
 
-/** The proxy ping tbot makes for outputs and ssh_config (facts §5.3, `/webapi/find`). */
+/** The proxy ping tbot makes for outputs and ssh_config (teleport-behaviour.md §5.3, `/webapi/find`). */
 async function ping(ep: Endpoint): Promise<ProxyInfo> {
   const find = await requestJson<FindResponse>(ep, 'GET', '/webapi/find');
   const host = ep.addr
@@ -46,7 +46,7 @@ async function ping(ep: Endpoint): Promise<ProxyInfo> {
 const LOCK_MESSAGE =
   'Failed to acquire exclusive lock for tbot destination directory - is tbot already running?';
 
-/** The storage lock (facts §2.3): a pid file here, where real tbot uses flock. */
+/** The storage lock (teleport-behaviour.md §2.3): a pid file here, where real tbot uses flock. */
 function lockStorage(dir: string | undefined): void {
   if (!dir) return;
   const file = path.join(dir, 'lock');

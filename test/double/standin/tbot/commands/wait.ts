@@ -1,4 +1,4 @@
-// `tbot wait --diag-addr=<addr> [--service=<name>] [--timeout=30s]` (18+, facts §1.3): polls the
+// `tbot wait --diag-addr=<addr> [--service=<name>] [--timeout=30s]` (18+, teleport-behaviour.md §1.3): polls the
 // diagnostics `/wait` endpoint until the bot (or one service) is ready; exit 1 when unhealthy,
 // unreachable past the timeout, or timed out.
 import { request } from 'node:http';

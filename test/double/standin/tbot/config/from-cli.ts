@@ -1,4 +1,4 @@
-// FromCLIConf (lib/tbot/config/config.go, facts §1.2): read the file given with -c (or the
+// FromCLIConf (lib/tbot/config/config.go, teleport-behaviour.md §1.2): read the file given with -c (or the
 // base64 TBOT_CONFIG), then let command-line values override it, then validate the result
 // ("validating merged bot config"). The `start <kind>` forms (17+) add one service.
 import { readFile } from 'node:fs/promises';
@@ -75,7 +75,7 @@ function flag(p: Parsed, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** The service a `start <kind>` / `configure <kind>` form adds (facts §1.3). */
+/** The service a `start <kind>` / `configure <kind>` form adds (teleport-behaviour.md §1.3). */
 function kindService(kind: string, p: Parsed): ServiceConfig {
   const dest = () => {
     const text = flag(p, 'destination') ?? '';
@@ -207,7 +207,7 @@ export async function configFromCli(p: Parsed, f: Features): Promise<BotConfig> 
   }
   const destinationDir = flag(p, 'destination-dir');
   if (destinationDir) {
-    // --destination-dir replaces the configured outputs with one identity output (facts §1.2).
+    // --destination-dir replaces the configured outputs with one identity output (teleport-behaviour.md §1.2).
     if (cfg.services.some((s) => s.list === 'outputs')) overriding();
     cfg.services = [
       ...cfg.services.filter((s) => s.list !== 'outputs'),

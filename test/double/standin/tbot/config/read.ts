@@ -1,4 +1,4 @@
-// Reads a tbot config file the way ReadConfig does (facts §2.1, lib/tbot/config/config.go):
+// Reads a tbot config file the way ReadConfig does (teleport-behaviour.md §2.1, lib/tbot/config/config.go):
 // - the version is decoded first (`failed parsing config file version: ...`);
 // - v2 is decoded with yaml.v3's KnownFields(true): an unknown top-level key (or one inside
 //   `onboarding`) fails with `failed parsing config file: yaml: unmarshal errors:  line N:
@@ -205,7 +205,7 @@ const DESTINATION_FIELDS: Record<string, Record<string, Field>> = {
 function decodeDestination(node: Node, lines: LineCounter): Destination | undefined {
   if (isNull(node)) return undefined;
   if (isScalar(node) && typeof node.value === 'string') {
-    return { type: 'directory', path: node.value }; // a bare path (facts §2.4)
+    return { type: 'directory', path: node.value }; // a bare path (teleport-behaviour.md §2.4)
   }
   const c = new Collector(lines);
   const header = decodeStruct(
@@ -435,7 +435,7 @@ function yamlSyntaxError(err: { message: string; linePos?: Array<{ line: number 
   return `yaml: ${line ? `line ${line}: ` : ''}${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 }
 
-/** ReadConfig for the text of a config file (facts §2.1). */
+/** ReadConfig for the text of a config file (teleport-behaviour.md §2.1). */
 export function readConfig(text: string, f: Features): BotConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -457,7 +457,7 @@ export function readConfig(text: string, f: Features): BotConfig {
   const versionNode = (root as YAMLMap).get('version', true) as Node | undefined;
   const version = versionNode && isScalar(versionNode) ? String(versionNode.value ?? '') : '';
   if (version === 'v1' || version === '') {
-    // facts §2.1: real tbot migrates v1 in memory; the stand-in does not implement v1.
+    // teleport-behaviour.md §2.1: real tbot migrates v1 in memory; the stand-in does not implement v1.
     throw new TbotError(
       'Deprecated config version (V1) detected; this Teleport double stand-in only reads config version v2 (add "version: v2")',
     );

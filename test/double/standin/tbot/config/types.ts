@@ -1,5 +1,5 @@
-// The bot config (facts §2.2) as the stand-in holds it after decoding. Durations are Go
-// nanoseconds; `services` holds `services:` then `outputs:` (facts §2.2: outputs are appended).
+// The bot config (teleport-behaviour.md §2.2) as the stand-in holds it after decoding. Durations are Go
+// nanoseconds; `services` holds `services:` then `outputs:` (teleport-behaviour.md §2.2: outputs are appended).
 
 export type Destination =
   | {
@@ -133,7 +133,7 @@ export const IMPLEMENTED_TYPES = new Set([
   'application-tunnel',
 ]);
 
-/** Services that do nothing in oneshot mode (facts §2.5 "Oneshot behaviour"). */
+/** Services that do nothing in oneshot mode (teleport-behaviour.md §2.5 "Oneshot behaviour"). */
 export const NOT_ONESHOT = new Set([
   'database-tunnel',
   'application-tunnel',

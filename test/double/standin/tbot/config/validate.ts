@@ -1,4 +1,4 @@
-// BotConfig.CheckAndSetDefaults and the per-service checks, with tbot's messages (facts §2.3,
+// BotConfig.CheckAndSetDefaults and the per-service checks, with tbot's messages (teleport-behaviour.md §2.3,
 // §2.4, §2.5; lib/tbot/config/*.go and lib/tbot/services/*/ in v18), and preRunChecks
 // (lib/tbot/tbot.go).
 import type { BuildInfo, Features } from '../build';
@@ -9,7 +9,7 @@ import type { BotConfig, Destination, ServiceConfig } from './types';
 
 export const DEFAULT_CERTIFICATE_TTL = 60 * MINUTE;
 export const DEFAULT_RENEWAL_INTERVAL = 20 * MINUTE;
-/** MaxRenewableCertTTL (facts §2.3). */
+/** MaxRenewableCertTTL (teleport-behaviour.md §2.3). */
 export const MAX_CERT_TTL = 24 * HOUR;
 
 const bad = (m: string) => new TbotError(m);
@@ -179,7 +179,7 @@ export interface Address {
 export function preRunChecks(cfg: BotConfig, build: BuildInfo, f: Features): Address {
   let address: Address | undefined;
   if (cfg.auth_server && cfg.proxy_server) {
-    // v15-v17: Address() reports "unspecified" for both (facts §2.3); v18 prefers the proxy.
+    // v15-v17: Address() reports "unspecified" for both (teleport-behaviour.md §2.3); v18 prefers the proxy.
     if (!f.rejectBothAddresses) address = { addr: cfg.proxy_server, kind: 'proxy' };
   } else if (cfg.proxy_server) {
     address = { addr: cfg.proxy_server, kind: 'proxy' };

@@ -1,5 +1,5 @@
-// The bot identity service: join with the configured token (facts §4.1, §4.2) or reuse an
-// identity stored by an earlier run, keep it in `storage` (facts §3, "bot-internal
+// The bot identity service: join with the configured token (teleport-behaviour.md §4.1, §4.2) or reuse an
+// identity stored by an earlier run, keep it in `storage` (teleport-behaviour.md §3, "bot-internal
 // artifacts"), and join again to renew (delegated joins are not renewable: lib/auth/join.go).
 import { createHash, X509Certificate } from 'node:crypto';
 import {
@@ -40,7 +40,7 @@ export const seconds = (ns: number) => Math.max(1, Math.round(ns / 1e9));
 async function storeIdentity(storage: Writer, id: BotIdentity, token: string): Promise<void> {
   const files: Record<string, string> = {
     ...artifactFiles({ key: id.key, sshCert: id.sshCert, tlsCert: id.tlsCert, cas: id.cas }),
-    // CA blobs joined with `$` (facts §3).
+    // CA blobs joined with `$` (teleport-behaviour.md §3).
     sshcacerts: id.cas.ssh_host
       .map((k) => `@cert-authority *.${id.cas.cluster_name} ${k}`)
       .join('$'),

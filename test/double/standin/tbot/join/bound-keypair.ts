@@ -1,5 +1,5 @@
 // The client side of `bound_keypair` joining (v18; lib/tbot onboarding `BoundKeypairOnboardingConfig`,
-// facts §2.2, §4.1): the registration secret (registration_secret_path, then
+// teleport-behaviour.md §2.2, §4.1): the registration secret (registration_secret_path, then
 // registration_secret, then TBOT_REGISTRATION_SECRET), a keypair kept in `storage` (generated on
 // the first join, reused after), and the signed challenge. See ../../README.md "bound_keypair".
 import { createPrivateKey, sign } from 'node:crypto';
@@ -125,7 +125,7 @@ export async function prepareBoundKeypairJoin(p: {
   const secret = await registrationSecret(p.cfg);
   const stored = await loadKeypair(p.storage);
   if (!stored && !secret) {
-    // Real tbot reaches join.Register without BoundKeypairParams in this case (facts §4.1).
+    // Real tbot reaches join.Register without BoundKeypairParams in this case (teleport-behaviour.md §4.1).
     throw new TbotError(
       `bound keypair parameters are required: no bound keypair in ${p.storage.description} storage and no registration secret (set ${REGISTRATION_SECRET_ENV}, onboarding.bound_keypair.registration_secret or registration_secret_path for the first join, and keep the storage directory for later joins)`,
     );

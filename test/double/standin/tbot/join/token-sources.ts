@@ -1,4 +1,4 @@
-// Where tbot gets each platform's ID token (facts §4.1): the same environment variables, the
+// Where tbot gets each platform's ID token (teleport-behaviour.md §4.1): the same environment variables, the
 // same HTTP request for GitHub (audience teleport.cluster.local, the same headers), and the same
 // error texts.
 

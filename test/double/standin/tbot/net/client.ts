@@ -1,6 +1,6 @@
-// HTTPS to the proxy double: the unauthenticated web API (`/webapi/find`, facts §5.3), the
+// HTTPS to the proxy double: the unauthenticated web API (`/webapi/find`, teleport-behaviour.md §5.3), the
 // auth double's JSON API (auth/protocol.ts) and its Upgrade tunnels. Server trust is node's:
-// the system CAs plus NODE_EXTRA_CA_CERTS, or nothing with --insecure (facts §1.1).
+// the system CAs plus NODE_EXTRA_CA_CERTS, or nothing with --insecure (teleport-behaviour.md §1.1).
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { TUNNEL_UPGRADE } from '../../../auth/protocol';

@@ -1,4 +1,4 @@
-// Destinations (facts §2.4): a directory (created with MkdirAll; files 0600 and new directories
+// Destinations (teleport-behaviour.md §2.4): a directory (created with MkdirAll; files 0600 and new directories
 // 0700, like tbot's botfs defaults), or memory (nothing persists). kubernetes_secret needs a
 // cluster the double does not have.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -30,7 +30,7 @@ class DirectoryWriter implements Writer {
 
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
-    // Checks the destination is writable (facts §3: `.write-test`).
+    // Checks the destination is writable (teleport-behaviour.md §3: `.write-test`).
     await this.write('.write-test', '');
   }
 

@@ -1,4 +1,4 @@
-// kubeconfig.yaml for kubernetes (v1) and kubernetes/v2 outputs (facts §3; the goldens under
+// kubeconfig.yaml for kubernetes (v1) and kubernetes/v2 outputs (teleport-behaviour.md §3; the goldens under
 // lib/tbot/services/k8s/testdata, shape shared with test/double/kube/kubeconfig.ts):
 // - v1: one kube cluster; cluster, context and user all named `<teleport>-<kube>`;
 // - v2: one cluster and context per kube cluster (context_name_template, default

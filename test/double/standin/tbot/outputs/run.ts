@@ -1,4 +1,4 @@
-// Generates one output (facts §2.5, §3): asks the auth double for certificates scoped to the
+// Generates one output (teleport-behaviour.md §2.5, §3): asks the auth double for certificates scoped to the
 // output's roles and route, then writes the output's file set into its destination.
 import {
   CERTS_PATH,
@@ -100,7 +100,7 @@ function goMap(labels: Record<string, string>): string {
 }
 
 /**
- * kubernetes/v2 (facts §2.5; lib/tbot/services/k8s/output_v2.go `fetchAllMatchingKubeClusters`):
+ * kubernetes/v2 (teleport-behaviour.md §2.5; lib/tbot/services/k8s/output_v2.go `fetchAllMatchingKubeClusters`):
  * selectors in order, a name selector must find its cluster (hard fail), a label selector adds
  * every cluster the bot's roles may see whose labels match (ListResources with `Labels`, sorted
  * by name), possibly none; duplicates keep their first place, and a cluster's namespace is the

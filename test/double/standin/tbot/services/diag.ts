@@ -1,4 +1,4 @@
-// The diagnostics listener (`diag_addr` / `--diag-addr`, facts §5.4): /livez always 200;
+// The diagnostics listener (`diag_addr` / `--diag-addr`, teleport-behaviour.md §5.4): /livez always 200;
 // /readyz and /readyz/{service} (17+ in the double) as JSON with 200 when healthy, 503
 // otherwise, 404 for an unknown service; /wait and /wait/{service} (18+) block until the
 // services have reported; /metrics a tiny Prometheus text.

@@ -1,4 +1,4 @@
-// Service health for the diagnostics endpoints (facts §5.4, lib/tbot/readyz): every service
+// Service health for the diagnostics endpoints (teleport-behaviour.md §5.4, lib/tbot/readyz): every service
 // starts `initializing`, then reports `healthy` or `unhealthy` with a reason.
 
 export type Status = 'initializing' | 'healthy' | 'unhealthy';

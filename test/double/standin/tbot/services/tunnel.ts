@@ -1,4 +1,4 @@
-// database-tunnel and application-tunnel (facts §2.5): listen on the `listen` URI and carry each
+// database-tunnel and application-tunnel (teleport-behaviour.md §2.5): listen on the `listen` URI and carry each
 // connection through the proxy (mutual TLS with certificates routed to the app or database) to
 // the target. A connection the proxy cannot deliver is closed, and the service reports
 // unhealthy with the proxy's reason until a later connection succeeds.

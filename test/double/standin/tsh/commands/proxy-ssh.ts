@@ -1,4 +1,4 @@
-// `tsh proxy ssh [user@]host[:port]`: the ProxyCommand tsh puts in OpenSSH configs (facts §3,
+// `tsh proxy ssh [user@]host[:port]`: the ProxyCommand tsh puts in OpenSSH configs (teleport-behaviour.md §3,
 // "tsh flavour": `ProxyCommand "<tsh>" proxy ssh --cluster=<c> --proxy=<host:port> %r@%h:%p`).
 // Opens the double's SSH tunnel with the identity's TLS certificate (the same protocol as the
 // stand-in tbot's `ssh-proxy-command`) and pipes stdin/stdout through it.

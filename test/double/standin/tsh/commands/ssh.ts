@@ -1,7 +1,7 @@
 // `tsh ssh [user@]host [command...]` with an identity file, run through the REAL OpenSSH client:
 // the identity's key and SSH certificate go to a private temporary directory, its
-// `@cert-authority` lines become a known_hosts file (facts §3 form), and the ProxyCommand is
-// this tsh's own `proxy ssh` (the tsh flavour of facts §3), which opens the double's tunnel with
+// `@cert-authority` lines become a known_hosts file (teleport-behaviour.md §3 form), and the ProxyCommand is
+// this tsh's own `proxy ssh` (the tsh flavour of teleport-behaviour.md §3), which opens the double's tunnel with
 // the identity's TLS certificate. `ssh -F /dev/null` with StrictHostKeyChecking yes: the node
 // is trusted only through the host CA. The exit code is ssh's (the remote command's).
 import { spawn } from 'node:child_process';
