@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type Double, startDouble } from '../double';
+import { ensureSystemUser } from '../double/ssh/users';
 import { repoRoot } from './helpers';
 
 const exec = promisify(execFile);
@@ -370,12 +371,7 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
 
   it('installs for real: files, owner and the reader ACL', async () => {
     const env = await withTbot('jenkins');
-    for (const user of ['tbot-svc', 'jenkins-ci']) {
-      await exec('bash', [
-        '-c',
-        `id -u ${user} >/dev/null 2>&1 || useradd --system ${user} 2>/dev/null || id -u ${user}`,
-      ]);
-    }
+    for (const user of ['tbot-svc', 'jenkins-ci']) await ensureSystemUser(user);
     const root = await mkdtemp(join(tmpdir(), 'daemon-'));
     const paths = {
       out: join(root, 'machine-id'),
@@ -419,12 +415,7 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
 
   it('writes tbot.yaml owner-only even over an existing world-readable file', async () => {
     const env = await withTbot('jenkins');
-    for (const user of ['tbot-svc', 'jenkins-ci']) {
-      await exec('bash', [
-        '-c',
-        `id -u ${user} >/dev/null 2>&1 || useradd --system ${user} 2>/dev/null || id -u ${user}`,
-      ]);
-    }
+    for (const user of ['tbot-svc', 'jenkins-ci']) await ensureSystemUser(user);
     const root = await mkdtemp(join(tmpdir(), 'daemon-'));
     const config = join(root, 'tbot.yaml');
     const unit = join(root, 'tbot.service');

@@ -4,7 +4,7 @@
 // - `@actions/core` `getIDToken(aud)`: `GET <ACTIONS_ID_TOKEN_REQUEST_URL>&audience=<aud>` (the `&`
 //   only when an audience is given), `Authorization: Bearer <ACTIONS_ID_TOKEN_REQUEST_TOKEN>`,
 //   `Accept: application/json`; expects `{"value":"<jwt>"}`; retries 502/503/504 (about 10 s),
-//   fails at once on 401/403/500 (toolchain.md "GitHub Actions runner protocol").
+//   fails at once on 401/403/500 (as @actions/core's getIDToken does).
 // - tbot (`lib/githubactions/token_source.go`, teleport-behaviour.md §4.1): `GET <URL>&audience=teleport.cluster.local`
 //   with `Accept: application/json; api-version=2.0` and `Content-Type: application/json`; it
 //   ignores the status and decodes the body, failing with `response did not include ID token`

@@ -1,4 +1,5 @@
-// Local login users for the sshd double. Needs root (useradd/usermod), like CI and dev machines.
+// The local users the tests need: login users for the sshd double, system users for
+// `daemon install`. The one place tests create users; needs root (useradd/usermod).
 import { mkdir } from 'node:fs/promises';
 import { createSerializer, run, runOk } from './exec';
 
@@ -26,8 +27,7 @@ async function lookup(name: string): Promise<LoginUser | undefined> {
 /**
  * Creates the local user `name` if it does not exist (`useradd -m -s /bin/bash`), then sets its
  * password field to `*` (`usermod -p '*'`): useradd leaves `!` (locked), and sshd with
- * `UsePAM no` refuses locked accounts even for certificate logins (toolchain.md, "Real programs
- * to test against"). Idempotent; safe from concurrent calls in one process (promise chain) and
+ * `UsePAM no` refuses locked accounts even for certificate logins. Idempotent; safe from concurrent calls in one process (promise chain) and
  * across processes (`flock` on a lock file, plus tolerating "already exists").
  */
 export async function ensureLoginUser(name: string): Promise<LoginUser> {
@@ -62,5 +62,21 @@ export async function ensureLoginUser(name: string): Promise<LoginUser> {
     const user = await lookup(name);
     if (!user) throw new Error(`user ${name} still missing after useradd`);
     return user;
+  });
+}
+
+/**
+ * Creates the system user `name` (no home, no login) if it does not exist, as `daemon install`
+ * expects its bot and reader users to be. Serialised like `ensureLoginUser`.
+ */
+export async function ensureSystemUser(name: string): Promise<void> {
+  if (!NAME_RE.test(name)) throw new Error(`invalid user name ${JSON.stringify(name)}`);
+  await serialize(async () => {
+    await mkdir(LOCK_DIR, { recursive: true });
+    if (await lookup(name)) return;
+    const r = await run('flock', ['-w', '60', LOCK_FILE, 'useradd', '--system', name]);
+    if (r.code !== 0 && !(await lookup(name))) {
+      throw new Error(`useradd --system ${name} failed (exit ${r.code}): ${r.stderr.trim()}`);
+    }
   });
 }
