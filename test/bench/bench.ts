@@ -5,7 +5,8 @@
  * `curl -s URL | gzip -dc >/dev/null` of the same file (the least any install must do: fetch
  * and decompress). For reference, the official action's way (download to disk, extract
  * everything, copy into the cache) is timed too. Warm: a tool-cache hit, the action's whole
- * run, against `node -e 0`. CLI: `teleport-ci --help` against `node -e 0`.
+ * run, against `node -e 0`. CLI: `teleport-ci --help` against `node -e 0`. Action start-up:
+ * each bundle to its first input error on Node.js 24, against Node.js 24's `-e 0`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../scripts/repo-root';
 import { startDouble } from '../double';
 import { runAction } from '../runner';
+import { nodeForRuntime } from '../runner/node-runtimes';
 
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 10);
@@ -102,6 +104,25 @@ try {
     cliHelp.push(await timeShell(`'${process.execPath}' '${cliPath}' --help >/dev/null`));
   }
 
+  // Action start-up: from process start to the first input error (no inputs given), each
+  // action's committed bundle on the Node.js GitHub runs it on, against that Node's `-e 0`.
+  const node24 = nodeForRuntime('node24');
+  const startupDir = await mkdtemp(join(tmpdir(), 'bench-startup-'));
+  scratchDirs.push(startupDir);
+  const startupEnv = { ...process.env, GITHUB_OUTPUT: join(startupDir, 'out') };
+  const actions = ['auth', 'auth-ssh', 'auth-k8s', 'auth-app', 'database-tunnel', 'setup'];
+  const startupFloor: number[] = [];
+  const startup = new Map<string, number[]>(actions.map((a) => [a, []]));
+  for (let i = 0; i < WARM_RUNS; i++) {
+    startupFloor.push(await timeShell(`'${node24}' -e 0`));
+    for (const action of actions) {
+      const main = join(repoRoot, 'packages', action, 'dist', 'main.mjs');
+      startup
+        .get(action)!
+        .push(await timeShell(`'${node24}' '${main}' >/dev/null || true`, startupEnv));
+    }
+  }
+
   const row = (name: string, ms: number, floorMs: number, target: string) =>
     `| ${name.padEnd(38)} | ${(ms / 1000).toFixed(2).padStart(7)} s | ${(ms / floorMs).toFixed(2).padStart(5)}x | ${target.padEnd(14)} |`;
   const f = median(floor);
@@ -118,6 +139,11 @@ try {
   console.log(
     row('teleport-ci --help (start-up)', median(cliHelp), median(cliFloor), '<= 1.30x floor'),
   );
+  const sf = median(startupFloor);
+  console.log(row('floor: node24 -e 0 (action start-up)', sf, sf, ''));
+  for (const [action, times] of startup) {
+    console.log(row(`${action}: start to first input error`, median(times), sf, '<= 1.30x floor'));
+  }
   console.log(
     `\nwarm setup: ${median(warm).toFixed(0)} ms of action time (node -e 0: ${nf.toFixed(0)} ms)`,
   );

@@ -1,6 +1,5 @@
 import type { AuthAction, BackgroundSettings } from '../auth/run-auth';
 import { requiredInput } from '../inputs';
-import { requireFeature } from '../tbot/features';
 import { readBackgroundSettings, readListen } from './tunnel-inputs';
 
 interface ApplicationTunnelSettings {
@@ -24,9 +23,7 @@ export function applicationTunnelAction(version: string): AuthAction<Application
       background: readBackgroundSettings(platform),
     }),
     background: (settings) => settings.background,
-    check(_settings, tbot) {
-      requireFeature(tbot.version, 'tunnels', 'app');
-    },
+    requires: () => [{ feature: 'tunnels', input: 'app' }],
     configure({ auth }, { app, listen }) {
       return {
         outputs: [],

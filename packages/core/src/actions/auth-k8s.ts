@@ -3,7 +3,6 @@ import type { AuthAction } from '../auth/run-auth';
 import { InputError } from '../errors';
 import { multiLineInput, textInput } from '../inputs';
 import type { Output } from '../tbot/config';
-import { requireFeature } from '../tbot/features';
 
 /** Parses `key=value` pairs separated by commas or new lines. */
 export function parseLabels(raw: string, input: string): Record<string, string> {
@@ -49,9 +48,8 @@ export function authK8sAction(version: string): AuthAction<K8sSettings> {
       }
       return cluster ? { cluster } : { labels };
     },
-    check(settings, tbot) {
-      if ('labels' in settings) requireFeature(tbot.version, 'kubernetesV2', 'kubernetes-labels');
-    },
+    requires: (settings) =>
+      'labels' in settings ? [{ feature: 'kubernetesV2', input: 'kubernetes-labels' }] : [],
     configure({ dir, auth }, settings) {
       const destination = { type: 'directory', path: dir } as const;
       const output: Output =

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
 import { parseBooleanInput } from '../inputs';
-import { requireFeature } from '../tbot/features';
 
 /** `auth`: an identity file for `tsh`/`tctl`, exported as TELEPORT_* (as the official action). */
 export function authAction(version: string): AuthAction<{ allowReissue: boolean }> {
@@ -11,9 +10,8 @@ export function authAction(version: string): AuthAction<{ allowReissue: boolean 
     readInputs: (platform) => ({
       allowReissue: parseBooleanInput(platform, 'allow-reissue', false),
     }),
-    check({ allowReissue }, tbot) {
-      if (allowReissue) requireFeature(tbot.version, 'allowReissue', 'allow-reissue');
-    },
+    requires: ({ allowReissue }) =>
+      allowReissue ? [{ feature: 'allowReissue', input: 'allow-reissue' }] : [],
     configure({ dir, auth }, { allowReissue }) {
       return {
         outputs: [

@@ -1,6 +1,5 @@
 import type { AuthAction, BackgroundSettings } from '../auth/run-auth';
 import { requiredInput } from '../inputs';
-import { requireFeature } from '../tbot/features';
 import { readBackgroundSettings, readListen } from './tunnel-inputs';
 
 interface DatabaseTunnelSettings {
@@ -32,9 +31,7 @@ export function databaseTunnelAction(version: string): AuthAction<DatabaseTunnel
       background: readBackgroundSettings(platform),
     }),
     background: (settings) => settings.background,
-    check(_settings, tbot) {
-      requireFeature(tbot.version, 'tunnels', 'service');
-    },
+    requires: () => [{ feature: 'tunnels', input: 'service' }],
     configure({ auth }, { listen, service, database, username }) {
       return {
         outputs: [],

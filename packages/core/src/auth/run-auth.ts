@@ -1,25 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { UserError } from '../errors';
 import { intInput } from '../inputs';
-import type { JoinPreflight } from '../join/id-token';
-import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
-import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
-import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
-import { detectTbot, type TbotBinary } from '../tbot/detect';
-import {
-  DEFAULT_ONESHOT_TIMEOUT_MS,
-  runTbotOnce,
-  startTbotBackground,
-  TbotFailedError,
-  tbotEnv,
-} from '../tbot/process';
-import { checkOutputsWritten } from '../tbot/written-files';
-import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
+import type { Output, Service } from '../tbot/config';
+import type { TbotBinary } from '../tbot/detect';
+import type { Feature } from '../tbot/features';
+import { DEFAULT_ONESHOT_TIMEOUT_MS } from '../tbot/process';
 import { type AuthSettings, readAuthSettings } from './settings';
-import { STATE, WORK_FILES } from './state';
-import { summaryTable } from './summary';
 
 export interface AuthContext {
   platform: CiPlatform;
@@ -46,29 +31,15 @@ export interface AuthAction<S = unknown> {
   version: string;
   /** Reads and checks the action's own inputs (before anything runs). */
   readInputs(platform: CiPlatform): S;
-  /** Refuses a tbot too old for what the inputs ask (before anything runs). */
-  check?(settings: S, tbot: TbotBinary): void;
+  /** The tbot features the inputs ask for, each with the input that asks: a tbot too old for
+   *  one is refused before anything runs. */
+  requires?(settings: S): Array<{ feature: Feature; input: string }>;
   /** The outputs (one-shot) or services (background) for tbot, given the job's tbot. */
   configure(ctx: AuthContext, settings: S): { outputs: Output[]; services?: Service[] };
   /** Background actions: tbot keeps running after the step, serving its services. */
   background?(settings: S): BackgroundSettings;
   /** Sets step outputs and variables once tbot succeeded; returns rows for the summary. */
   publish(ctx: AuthContext, settings: S): Promise<Array<[string, string]>>;
-}
-
-const JOIN_WORDS = /join|token|allow rule|audience|expired|claims|denied|not found|access/i;
-
-function explainFailure(err: TbotFailedError, token: string, preflight?: JoinPreflight): UserError {
-  if (!preflight || !JOIN_WORDS.test(err.reason)) return err;
-  return new UserError(
-    `tbot could not join with token '${token}': ${err.reason}. This job's ID token has ${preflight.summary}: compare them with the token's allow rules`,
-  );
-}
-
-function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
-  platform.log.info(
-    `Joined as ${who.user} with roles ${who.roles.join(', ') || '(all)'}; credentials expire ${who.expires.toISOString()}`,
-  );
 }
 
 /** The main step of every auth action: check, join, write, publish. */
@@ -80,82 +51,8 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
   const oneShotTimeoutMs = background
     ? 0
     : intInput(platform, 'timeout-ms', DEFAULT_ONESHOT_TIMEOUT_MS, 3_600_000, 1);
-  const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
-  platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
-  action.check?.(settings, tbot);
-  const preflight = await joinPreflight(platform, platform.joinMethod, auth.proxy);
-
-  const dir = auth.out
-    ? await useCredentialsDir(auth.out)
-    : await makeCredentialsDir(platform.tempDir(), action.name);
-  await platform.saveState(STATE.credentialsDir, dir);
-  await platform.saveState(STATE.cleanup, String(auth.cleanup));
-  const workDir = await mkdtemp(join(platform.tempDir(), `teleport-${action.name}-tbot-`));
-  await platform.saveState(STATE.workDir, workDir);
-  const ctx: AuthContext = { platform, auth, tbot, dir };
-
-  if (auth.dataDir) await mkdir(auth.dataDir, { recursive: true, mode: 0o700 });
-  const { outputs, services } = action.configure(ctx, settings);
-  const config: BotConfig = {
-    proxyServer: auth.proxy.hostPort,
-    joinMethod: platform.joinMethod,
-    token: auth.token,
-    caPins: auth.caPins,
-    certificateTtl: auth.certificateTtl,
-    oneshot: !background,
-    ...(auth.dataDir ? { storage: { type: 'directory' as const, path: auth.dataDir } } : {}),
-    debug: platform.isDebug(),
-    diagAddr: background?.diagAddr,
-    outputs,
-    services,
-  };
-  const configPath = join(workDir, WORK_FILES.config);
-  await writeFile(configPath, renderTbotConfig(config, tbot.version), { mode: 0o600 });
-  platform.log.debug(`tbot configuration at ${configPath}`);
-  const env = tbotEnv(platform.env, {
-    TELEPORT_ANONYMOUS_TELEMETRY: auth.anonymousTelemetry ? '1' : '0',
-    _TBOT_TELEMETRY_HELPER: platform.telemetryName(action.name),
-    _TBOT_TELEMETRY_HELPER_VERSION: action.version,
-  });
-
-  try {
-    if (background) {
-      const logPath = join(workDir, WORK_FILES.log);
-      await platform.saveState(STATE.tbotLog, logPath);
-      await startTbotBackground({
-        tbotPath: tbot.path,
-        configPath,
-        env,
-        logPath,
-        diagAddr: background.diagAddr,
-        timeoutMs: background.timeoutMs,
-        log: platform.log,
-        onStart: (pid) => Promise.resolve(platform.saveState(STATE.tbotPid, String(pid))),
-      });
-    } else {
-      try {
-        await runTbotOnce({
-          tbotPath: tbot.path,
-          configPath,
-          env,
-          log: platform.log,
-          timeoutMs: oneShotTimeoutMs,
-        });
-      } finally {
-        // One run needs its configuration (which may hold a join secret) no longer.
-        await rm(workDir, { recursive: true, force: true });
-      }
-      await checkOutputsWritten(outputs);
-      await lockDown(dir);
-    }
-  } catch (err) {
-    if (err instanceof TbotFailedError) throw explainFailure(err, auth.token, preflight);
-    throw err;
-  }
-
-  const who = await readIssuedIdentity(join(dir, 'tlscert')).catch(() => undefined);
-  const rows = await action.publish(ctx, settings);
-  platform.setOutput('destination-dir', dir);
-  if (who) logJoined(platform, who);
-  await platform.appendSummary(summaryTable(action.name, who, rows));
+  // Only now load what joining needs (the tbot config writer, the ID token decoder, semver):
+  // a step whose inputs are wrong fails without paying for it.
+  const { joinAndWrite } = await import('./join-and-write');
+  await joinAndWrite({ platform, action, auth, settings, background, oneShotTimeoutMs });
 }

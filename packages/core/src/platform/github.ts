@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import { ID_TOKEN_TIMEOUT_MS, requestGithubIdToken } from './github-id-token';
 import type { CiPlatform } from './platform';
 import { safeLogLines } from './untrusted-text';
 
@@ -34,6 +33,8 @@ export function githubPlatform(
     group: (title, fn) => core.group(title, fn),
     isDebug: () => core.isDebug(),
     getIDToken: async (audience) => {
+      // Loaded when a token is asked for: its HTTP client is not needed to read inputs.
+      const { ID_TOKEN_TIMEOUT_MS, requestGithubIdToken } = await import('./github-id-token');
       const token = await requestGithubIdToken(
         env,
         audience,

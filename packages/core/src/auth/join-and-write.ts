@@ -1,0 +1,130 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors';
+import type { JoinPreflight } from '../join/id-token';
+import { joinPreflight } from '../join/preflight';
+import type { CiPlatform } from '../platform/platform';
+import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
+import { type BotConfig, renderTbotConfig } from '../tbot/config';
+import { detectTbot } from '../tbot/detect';
+import { requireFeature } from '../tbot/features';
+import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
+import { checkOutputsWritten } from '../tbot/written-files';
+import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
+import type { AuthAction, AuthContext, BackgroundSettings } from './run-auth';
+import type { AuthSettings } from './settings';
+import { STATE, WORK_FILES } from './state';
+import { summaryTable } from './summary';
+
+const JOIN_WORDS = /join|token|allow rule|audience|expired|claims|denied|not found|access/i;
+
+function explainFailure(err: TbotFailedError, token: string, preflight?: JoinPreflight): UserError {
+  if (!preflight || !JOIN_WORDS.test(err.reason)) return err;
+  return new UserError(
+    `tbot could not join with token '${token}': ${err.reason}. This job's ID token has ${preflight.summary}: compare them with the token's allow rules`,
+  );
+}
+
+function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
+  platform.log.info(
+    `Joined as ${who.user} with roles ${who.roles.join(', ') || '(all)'}; credentials expire ${who.expires.toISOString()}`,
+  );
+}
+
+/** Everything after the inputs: find tbot, check the ID token, join, write, publish. */
+export async function joinAndWrite<S>({
+  platform,
+  action,
+  auth,
+  settings,
+  background,
+  oneShotTimeoutMs,
+}: {
+  platform: CiPlatform;
+  action: AuthAction<S>;
+  auth: AuthSettings;
+  settings: S;
+  background: BackgroundSettings | undefined;
+  oneShotTimeoutMs: number;
+}): Promise<void> {
+  const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
+  platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
+  for (const { feature, input } of action.requires?.(settings) ?? []) {
+    requireFeature(tbot.version, feature, input);
+  }
+  const preflight = await joinPreflight(platform, platform.joinMethod, auth.proxy);
+
+  const dir = auth.out
+    ? await useCredentialsDir(auth.out)
+    : await makeCredentialsDir(platform.tempDir(), action.name);
+  await platform.saveState(STATE.credentialsDir, dir);
+  await platform.saveState(STATE.cleanup, String(auth.cleanup));
+  const workDir = await mkdtemp(join(platform.tempDir(), `teleport-${action.name}-tbot-`));
+  await platform.saveState(STATE.workDir, workDir);
+  const ctx: AuthContext = { platform, auth, tbot, dir };
+
+  if (auth.dataDir) await mkdir(auth.dataDir, { recursive: true, mode: 0o700 });
+  const { outputs, services } = action.configure(ctx, settings);
+  const config: BotConfig = {
+    proxyServer: auth.proxy.hostPort,
+    joinMethod: platform.joinMethod,
+    token: auth.token,
+    caPins: auth.caPins,
+    certificateTtl: auth.certificateTtl,
+    oneshot: !background,
+    ...(auth.dataDir ? { storage: { type: 'directory' as const, path: auth.dataDir } } : {}),
+    debug: platform.isDebug(),
+    diagAddr: background?.diagAddr,
+    outputs,
+    services,
+  };
+  const configPath = join(workDir, WORK_FILES.config);
+  await writeFile(configPath, renderTbotConfig(config, tbot.version), { mode: 0o600 });
+  platform.log.debug(`tbot configuration at ${configPath}`);
+  const env = tbotEnv(platform.env, {
+    TELEPORT_ANONYMOUS_TELEMETRY: auth.anonymousTelemetry ? '1' : '0',
+    _TBOT_TELEMETRY_HELPER: platform.telemetryName(action.name),
+    _TBOT_TELEMETRY_HELPER_VERSION: action.version,
+  });
+
+  try {
+    if (background) {
+      const logPath = join(workDir, WORK_FILES.log);
+      await platform.saveState(STATE.tbotLog, logPath);
+      await startTbotBackground({
+        tbotPath: tbot.path,
+        configPath,
+        env,
+        logPath,
+        diagAddr: background.diagAddr,
+        timeoutMs: background.timeoutMs,
+        log: platform.log,
+        onStart: (pid) => Promise.resolve(platform.saveState(STATE.tbotPid, String(pid))),
+      });
+    } else {
+      try {
+        await runTbotOnce({
+          tbotPath: tbot.path,
+          configPath,
+          env,
+          log: platform.log,
+          timeoutMs: oneShotTimeoutMs,
+        });
+      } finally {
+        // One run needs its configuration (which may hold a join secret) no longer.
+        await rm(workDir, { recursive: true, force: true });
+      }
+      await checkOutputsWritten(outputs);
+      await lockDown(dir);
+    }
+  } catch (err) {
+    if (err instanceof TbotFailedError) throw explainFailure(err, auth.token, preflight);
+    throw err;
+  }
+
+  const who = await readIssuedIdentity(join(dir, 'tlscert')).catch(() => undefined);
+  const rows = await action.publish(ctx, settings);
+  platform.setOutput('destination-dir', dir);
+  if (who) logJoined(platform, who);
+  await platform.appendSummary(summaryTable(action.name, who, rows));
+}
