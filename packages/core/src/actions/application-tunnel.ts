@@ -1,5 +1,5 @@
 import type { AuthAction, BackgroundSettings } from '../auth/run-auth';
-import { requiredInput } from '../inputs';
+import { readAppInput } from './app-input';
 import { readBackgroundSettings, readListen } from './tunnel-inputs';
 
 interface ApplicationTunnelSettings {
@@ -14,11 +14,7 @@ export function applicationTunnelAction(version: string): AuthAction<Application
     name: 'application-tunnel',
     version,
     readInputs: (platform) => ({
-      app: requiredInput(
-        platform,
-        'app',
-        'name the Teleport application, as `tsh apps ls` shows it',
-      ),
+      app: readAppInput(platform),
       listen: readListen(platform, 'tcp://127.0.0.1:8080'),
       background: readBackgroundSettings(platform),
     }),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
-import { requiredInput } from '../inputs';
+import { readAppInput } from './app-input';
 
 /** `auth-app`: a client certificate for an application behind Teleport. */
 export function authAppAction(version: string): AuthAction<{ app: string }> {
@@ -8,11 +8,7 @@ export function authAppAction(version: string): AuthAction<{ app: string }> {
     name: 'auth-app',
     version,
     readInputs: (platform) => ({
-      app: requiredInput(
-        platform,
-        'app',
-        'name the Teleport application, as `tsh apps ls` shows it',
-      ),
+      app: readAppInput(platform),
     }),
     configure({ dir, auth }, { app }) {
       return {
