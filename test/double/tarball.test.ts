@@ -160,7 +160,9 @@ describe('stand-in binaries (teleport-behaviour.md §1.4, §1.6)', () => {
     const dir = await extract((await buildTarball(spec(), cache)).path);
     const bytes = await readFile(path.join(dir, 'teleport', 'tbot'));
     const text = bytes.toString('latin1');
-    expect(text.startsWith(`#!/bin/sh\n':' //; exec node "$0" "$@"\n`)).toBe(true);
+    expect(
+      text.startsWith(`#!/bin/sh\n':' //; exec "\${TELEPORT_DOUBLE_NODE:-node}" "$0" "$@"\n`),
+    ).toBe(true);
     const open = text.indexOf('\n/* ');
     expect(text.endsWith(PADDING_CLOSE)).toBe(true);
     expect(text.indexOf('*/')).toBe(text.length - PADDING_CLOSE.length + 1);

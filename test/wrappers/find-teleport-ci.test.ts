@@ -1,0 +1,327 @@
+/**
+ * The wrappers' one piece of shell that finds or fetches teleport-ci
+ * (packages/cli/sh/find-teleport-ci.sh), run by dash, busybox sh and bash in a PATH with no
+ * Node.js, against loopback servers standing in for the GitHub release (the standalone
+ * executable) and the npm registry. The "executables" here are small sh scripts: what is
+ * tested is the order of resolution, the checksum and the private folders.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAGMENT, type ReleaseStamp, stampFragment } from '../../scripts/gen-wrappers';
+import { repoRoot } from '../../scripts/repo-root';
+import { createTestCa, type TestCa } from '../double';
+import { type FileServer, startFileServer } from './serve-files';
+import { makeShellOnlyPath } from './shell-only';
+
+const exec = promisify(execFile);
+const VERSION = '1.2.3';
+const FAKE_BIN = '#!/bin/sh\necho "standalone teleport-ci $*"\n';
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+let base: string;
+let release: FileServer;
+let ca: TestCa;
+let secureRelease: FileServer;
+let registry: FileServer;
+let counter = 0;
+
+beforeAll(async () => {
+  base = await mkdtemp(join(tmpdir(), 'find-teleport-ci-'));
+  release = await startFileServer();
+  release.serve(`/v${VERSION}/teleport-ci-linux-amd64`, FAKE_BIN);
+  ca = await createTestCa(base);
+  secureRelease = await startFileServer({ ca });
+  secureRelease.serve(`/v${VERSION}/teleport-ci-linux-amd64`, FAKE_BIN);
+  registry = await startRegistry();
+});
+afterAll(async () => {
+  await Promise.all([release?.close(), secureRelease?.close(), registry?.close()]);
+  await rm(base, { recursive: true, force: true });
+});
+
+/** An npm registry serving @teleport-actions/cli@VERSION: a package whose bin is a sh script. */
+async function startRegistry(): Promise<FileServer> {
+  const server = await startFileServer();
+  const pkg = join(base, 'npm-package', 'package');
+  await mkdir(join(pkg, 'bin'), { recursive: true });
+  await writeFile(
+    join(pkg, 'package.json'),
+    JSON.stringify({
+      name: '@teleport-actions/cli',
+      version: VERSION,
+      bin: { 'teleport-ci': 'bin/teleport-ci' },
+    }),
+  );
+  await writeFile(join(pkg, 'bin', 'teleport-ci'), '#!/bin/sh\necho "npm teleport-ci $*"\n', {
+    mode: 0o755,
+  });
+  const tgz = join(base, 'npm-package', 'cli.tgz');
+  await exec('tar', ['-czf', tgz, '-C', dirname(pkg), 'package']);
+  const body = await readFile(tgz);
+  const integrity = `sha512-${createHash('sha512').update(body).digest('base64')}`;
+  server.serve('/cli.tgz', body);
+  server.serve(
+    '/@teleport-actions/cli',
+    JSON.stringify({
+      name: '@teleport-actions/cli',
+      'dist-tags': { latest: VERSION },
+      versions: {
+        [VERSION]: {
+          name: '@teleport-actions/cli',
+          version: VERSION,
+          bin: { 'teleport-ci': 'bin/teleport-ci' },
+          dist: { tarball: `${server.url}/cli.tgz`, integrity },
+        },
+      },
+    }),
+    'application/json',
+  );
+  return server;
+}
+
+function stamp(over: Partial<ReleaseStamp['sha256']> = {}): ReleaseStamp {
+  return {
+    version: VERSION,
+    url: `${release.url}/v${VERSION}`,
+    sha256: { 'linux-amd64': sha256(FAKE_BIN), 'linux-arm64': sha256('arm64'), ...over },
+  };
+}
+
+interface Job {
+  dir: string;
+  home: string;
+  path: string;
+  fragment: string;
+}
+
+type Shell = 'dash' | 'busybox' | 'bash';
+
+async function newJob(
+  shell: Shell,
+  opts: Parameters<typeof makeShellOnlyPath>[1] & { stamp?: ReleaseStamp } = {},
+): Promise<Job> {
+  counter += 1;
+  const dir = join(base, `job${counter}`);
+  const home = join(dir, 'home');
+  await mkdir(home, { recursive: true });
+  const path = await makeShellOnlyPath(join(dir, 'bin'), {
+    ...opts,
+    shell: shell === 'busybox' ? 'busybox' : 'dash',
+  });
+  const text = await readFile(join(repoRoot, FRAGMENT), 'utf8');
+  const fragment = join(dir, 'find-teleport-ci.sh');
+  await writeFile(fragment, stampFragment(text, opts.stamp ?? stamp()));
+  return { dir, home, path, fragment };
+}
+
+const SHELLS: Record<Shell, string[]> = {
+  dash: ['/usr/bin/dash'],
+  busybox: ['/usr/bin/busybox', 'sh'],
+  bash: ['/bin/bash', '--posix'],
+};
+
+/** Sources the fragment, finds teleport-ci and runs it with `version`. */
+async function find(
+  shell: Shell,
+  job: Job,
+  env: Record<string, string> = {},
+  pathDirs: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [program, ...args] = SHELLS[shell];
+  const script = `. "$1" && teleport_ci_find && echo "found=$TELEPORT_CI" && "$TELEPORT_CI" version`;
+  try {
+    const r = await exec(program!, [...args, '-c', script, 'sh', job.fragment], {
+      env: { PATH: [...pathDirs, job.path].join(':'), HOME: job.home, ...env },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const downloads = (job: Job) => join(job.home, '.cache', 'teleport-ci', 'downloads');
+
+describe.each(['dash', 'busybox', 'bash'] as const)('find-teleport-ci.sh under %s', (shell) => {
+  it('downloads the standalone executable, checks its SHA-256 and runs it', async () => {
+    const job = await newJob(shell);
+    const before = release.requests.length;
+    const r = await find(shell, job);
+    expect(r.stderr).toContain(
+      `teleport-ci: downloading ${release.url}/v${VERSION}/teleport-ci-linux-amd64`,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const kept = join(downloads(job), `teleport-ci-${VERSION}-linux-amd64`);
+    expect(r.stdout).toBe(`found=${kept}\nstandalone teleport-ci version\n`);
+    expect(await readdir(downloads(job))).toEqual([`teleport-ci-${VERSION}-linux-amd64`]);
+    expect(release.requests.length).toBe(before + 1);
+
+    // A later step of the job reuses it without downloading, after checking it again.
+    const again = await find(shell, job);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe('');
+    expect(release.requests.length).toBe(before + 1);
+  });
+
+  it('a kept copy that changed is downloaded again, not run', async () => {
+    const job = await newJob(shell);
+    expect((await find(shell, job)).code).toBe(0);
+    const kept = join(downloads(job), `teleport-ci-${VERSION}-linux-amd64`);
+    await writeFile(kept, '#!/bin/sh\necho tampered\n');
+    const r = await find(shell, job);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('does not match the pinned SHA-256: downloading it again');
+    expect(r.stdout).not.toContain('tampered');
+    expect(r.stdout).toContain('standalone teleport-ci version');
+  });
+
+  it('refuses a download whose SHA-256 is not the pinned one: nothing runs, nothing is kept', async () => {
+    const job = await newJob(shell, { stamp: stamp({ 'linux-amd64': sha256('another build') }) });
+    const r = await find(shell, job);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    const line = r.stderr.trim().split('\n').at(-1);
+    expect(line).toBe(
+      `teleport-ci: the file at ${release.url}/v${VERSION}/teleport-ci-linux-amd64 has SHA-256 ${sha256(FAKE_BIN)}, not the ${sha256('another build')} this release pins: nothing was run; check TELEPORT_CI_DOWNLOAD_URL (a mirror must serve this release's teleport-ci ${VERSION})`,
+    );
+    expect(await readdir(downloads(job))).toEqual([]);
+  });
+
+  it('TELEPORT_CI_BIN comes first; one that is not executable is an error', async () => {
+    const job = await newJob(shell);
+    const mine = join(job.dir, 'my-teleport-ci');
+    await writeFile(mine, '#!/bin/sh\necho "mine $*"\n', { mode: 0o755 });
+    const r = await find(shell, job, { TELEPORT_CI_BIN: mine });
+    expect(r.stdout).toBe(`found=${mine}\nmine version\n`);
+    await chmod(mine, 0o644);
+    const bad = await find(shell, job, { TELEPORT_CI_BIN: mine });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim()).toBe(
+      `teleport-ci: TELEPORT_CI_BIN is '${mine}', which is not an executable file: give the path of teleport-ci, or unset it`,
+    );
+  });
+
+  it('then teleport-ci on PATH', async () => {
+    const job = await newJob(shell);
+    const onPath = join(job.dir, 'on-path');
+    await mkdir(onPath);
+    await writeFile(join(onPath, 'teleport-ci'), '#!/bin/sh\necho "on PATH $*"\n', { mode: 0o755 });
+    const r = await find(shell, job, {}, [onPath]);
+    expect(r.stdout).toBe(`found=${join(onPath, 'teleport-ci')}\non PATH version\n`);
+    expect(existsSync(downloads(job))).toBe(false);
+  });
+
+  it('with wget instead of curl', async () => {
+    const job = await newJob(shell, { download: 'wget' });
+    const r = await find(shell, job);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('standalone teleport-ci version');
+  });
+
+  it('says what to do without a download tool, a checksum tool, or a released checksum', async () => {
+    const none = await find(shell, await newJob(shell, { download: 'none' }));
+    expect(none.stderr.trim().split('\n').at(-1)).toBe(
+      'teleport-ci: this image has neither curl nor wget to download teleport-ci: install one, use an image with Node.js 20 or later, or set TELEPORT_CI_BIN',
+    );
+    if (shell !== 'busybox') {
+      // busybox brings its own sha256sum applet.
+      const noSum = await find(shell, await newJob(shell, { checksum: 'none' }));
+      expect(noSum.code).not.toBe(0);
+      expect(noSum.stderr).toContain(
+        'teleport-ci: this image has neither sha256sum, shasum nor openssl, so the downloaded teleport-ci cannot be verified',
+      );
+    }
+    const unreleased = await find(
+      shell,
+      await newJob(shell, { stamp: stamp({ 'linux-amd64': '' }) }),
+    );
+    expect(unreleased.stderr.trim()).toBe(
+      'teleport-ci: this copy of the wrapper is not a release, so no checksum is pinned for the standalone teleport-ci: use a released version, an image with Node.js 20 or later, or set TELEPORT_CI_BIN',
+    );
+  });
+
+  it('names what is supported on another OS or architecture', async () => {
+    const job = await newJob(shell);
+    const fake = join(job.dir, 'fake-uname');
+    await mkdir(fake);
+    const uname = join(fake, 'uname');
+    await writeFile(uname, '#!/bin/sh\n[ "$1" = -s ] && echo Linux || echo riscv64\n', {
+      mode: 0o755,
+    });
+    const riscv = await find(shell, job, {}, [fake]);
+    expect(riscv.stderr.trim()).toBe(
+      'teleport-ci: no standalone teleport-ci is built for riscv64 (only amd64 and arm64): install Node.js 20 or later in the image, or set TELEPORT_CI_BIN',
+    );
+    await writeFile(uname, '#!/bin/sh\n[ "$1" = -s ] && echo Darwin || echo arm64\n');
+    const mac = await find(shell, job, {}, [fake]);
+    expect(mac.stderr.trim()).toBe(
+      'teleport-ci: no standalone teleport-ci is built for Darwin: install Node.js 20 or later in the image (the npm package is then used), or set TELEPORT_CI_BIN',
+    );
+  });
+
+  it('refuses a TELEPORT_CI_HOME that other users may write to', async () => {
+    const job = await newJob(shell);
+    const shared = join(job.dir, 'shared');
+    await mkdir(shared);
+    await chmod(shared, 0o777);
+    const r = await find(shell, job, { TELEPORT_CI_HOME: shared });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim()).toBe(
+      `teleport-ci: ${shared} is not a private folder of this user (a link, another owner, or writable by others): remove it, or set TELEPORT_CI_HOME to another folder`,
+    );
+    expect(await readdir(shared)).toEqual([]);
+  });
+});
+
+describe('find-teleport-ci.sh with Node.js', () => {
+  it('installs the pinned npm package once into a private prefix, and reuses it', async () => {
+    const job = await newJob('dash');
+    const env = {
+      npm_config_registry: `${registry.url}/`,
+      npm_config_cache: join(job.dir, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+    };
+    const node = dirname(process.execPath);
+    const r = await find('dash', job, env, [node]);
+    expect(r.code, r.stderr).toBe(0);
+    const prefix = join(job.home, '.cache', 'teleport-ci', 'npm', VERSION);
+    expect(r.stderr).toContain(
+      `teleport-ci: installing @teleport-actions/cli@${VERSION} with npm into ${prefix}`,
+    );
+    expect(r.stdout).toBe(
+      `found=${prefix}/node_modules/.bin/teleport-ci\nnpm teleport-ci version\n`,
+    );
+    const asked = registry.requests.filter((p) => p === '/cli.tgz').length;
+    const again = await find('dash', job, env, [node]);
+    expect(again.stdout).toContain('npm teleport-ci version');
+    expect(again.stderr).toBe('');
+    expect(registry.requests.filter((p) => p === '/cli.tgz').length).toBe(asked);
+    expect(existsSync(downloads(job))).toBe(false);
+  });
+});
+
+describe('find-teleport-ci.sh over HTTPS', () => {
+  it('downloads with curl trusting the CA the job names (CURL_CA_BUNDLE)', async () => {
+    const job = await newJob('dash', {
+      stamp: { ...stamp(), url: `${secureRelease.url}/v${VERSION}` },
+    });
+    const r = await find('dash', job, { CURL_CA_BUNDLE: ca.certPath });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('standalone teleport-ci version');
+  });
+});
+
+describe('find-teleport-ci.sh is POSIX sh', () => {
+  it('passes shellcheck -s sh, dash -n and busybox sh -n', async () => {
+    const file = join(repoRoot, FRAGMENT);
+    await exec('shellcheck', ['-s', 'sh', file]);
+    await exec('dash', ['-n', file]);
+    await exec('busybox', ['sh', '-n', file]);
+  });
+});
