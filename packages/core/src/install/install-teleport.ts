@@ -47,6 +47,8 @@ export interface InstallRequest {
   cacheRoot: string;
   /** The root is a default of this user's: create it private, refuse one that is not. */
   privateCacheRoot?: boolean;
+  /** The root may have been restored from a CI cache: check its records against the CDN's checksum. */
+  restorableCacheRoot?: boolean;
 }
 
 export interface InstallResult {
@@ -197,7 +199,10 @@ export async function installTeleport(
   const warn = (message: string) => platform.log.warning(message);
   // A job killed mid-download leaves its staging folder; the next install clears it.
   await removeLeftovers(slot);
-  const cached = await findInCache(slot, req.binaries, { archiveSha256: req.pinnedSha256, warn });
+  const recordMustMatch = req.restorableCacheRoot
+    ? await expectedChecksum(url, req, spec, platform)
+    : req.pinnedSha256;
+  const cached = await findInCache(slot, req.binaries, { archiveSha256: recordMustMatch, warn });
   if (cached) return { ...result, dir: cached, source: 'tool-cache' };
 
   const sha256 = await expectedChecksum(url, req, spec, platform);
@@ -230,7 +235,10 @@ export async function installTeleport(
   );
   await Promise.all(req.binaries.map((b) => chmod(join(staging, b), 0o755)));
   const saving = req.useActionsCache && actionsCacheOffered(platform.env);
-  const dir = await promote(staging, slot, req.binaries, sha256, { hash: saving });
+  // A slot that a cache may carry to another machine is recorded by content, not file identity.
+  const dir = await promote(staging, slot, req.binaries, sha256, {
+    hash: saving || req.restorableCacheRoot === true,
+  });
 
   if (saving) await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
   const trusted = url.startsWith('https:') || req.pinnedSha256 !== undefined;

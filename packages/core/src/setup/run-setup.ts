@@ -29,6 +29,7 @@ export function readSetupInputs(platform: CiPlatform): InstallRequest {
     useActionsCache: platform.name === 'github' && parseBooleanInput(platform, 'cache', true),
     cacheRoot: cacheRoot.root,
     privateCacheRoot: cacheRoot.private,
+    restorableCacheRoot: cacheRoot.restorable,
   };
 }
 
