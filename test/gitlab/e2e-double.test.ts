@@ -11,9 +11,18 @@ import { mkdir } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReleaseStamp } from '../../scripts/gen-wrappers';
 import { type Double, startDouble } from '../double';
 import { ensureLoginUser } from '../double/ssh/users';
-import { type ComponentRepo, type ExecResult, makeComponentRepo, repoRoot } from './harness';
+import { makeShellOnlyPath } from '../wrappers/shell-only';
+import { type ServedRelease, serveRelease } from '../wrappers/standalone-release';
+import {
+  type ComponentRepo,
+  type ExecResult,
+  makeComponentRepo,
+  repoRoot,
+  stampedTemplates,
+} from './harness';
 
 const execP = promisify(execFile);
 const LOGIN = 'ci-gitlab-e2e';
@@ -54,15 +63,23 @@ function cleanPath(): string {
 }
 
 /** Runs the `ssh` component's job with the real CLI, the double's env and `jwt`. */
-async function runSshJob(jwt: string, command: string): Promise<ExecResult & { tmp: string }> {
+async function runSshJob(
+  jwt: string,
+  command: string,
+  on: { repo: ComponentRepo; variables?: Record<string, string>; env?: NodeJS.ProcessEnv } = {
+    repo,
+    variables: { TELEPORT_CI_BIN: CLI },
+    env: { PATH: cleanPath() },
+  },
+): Promise<ExecResult & { tmp: string }> {
   counter += 1;
-  const tmp = join(dirname(repo.dir), `e2e-tmp${counter}`);
+  const tmp = join(dirname(on.repo.dir), `e2e-tmp${counter}`);
   await mkdir(tmp);
-  const file = await repo.writePipeline(
+  const file = await on.repo.writePipeline(
     {
       include: [
         {
-          component: repo.component('ssh'),
+          component: on.repo.component('ssh'),
           inputs: {
             cluster: CLUSTER,
             proxy: double.proxy.addr,
@@ -78,12 +95,12 @@ async function runSshJob(jwt: string, command: string): Promise<ExecResult & { t
     },
     `pipelines/e2e${counter}.yml`,
   );
-  const r = await repo.run(['teleport-ssh'], {
+  const r = await on.repo.run(['teleport-ssh'], {
     file,
     asGitLab: true,
-    forceShellExecutor: true, // the component's job has `image: node:20-bookworm`
-    variables: { TBOT_GITLAB_JWT: jwt, TELEPORT_CI_BIN: `${process.execPath} ${CLI}` },
-    env: { ...double.env, TMPDIR: tmp, PATH: cleanPath() },
+    forceShellExecutor: true, // the component's job has an `image:`
+    variables: { TBOT_GITLAB_JWT: jwt, ...on.variables },
+    env: { ...double.env, TMPDIR: tmp, ...on.env },
     timeoutMs: 180_000,
   });
   return { ...r, tmp };
@@ -116,10 +133,9 @@ describe('ssh component with the real teleport-ci against the Teleport double', 
     const line = stdout.trim();
     expect(line).toMatch(new RegExp(`^\\d+-${marker}$`)); // CI_JOB_ID expanded by GitLab
     // after_script removed this job's credentials folder.
-    const jobId = line.split('-')[0];
-    const dest = join(r.tmp, `teleport-ci-${jobId}`);
-    expect(r.output).toContain(`Deleted the credentials in ${dest}`);
-    expect(existsSync(dest)).toBe(false);
+    const dest = /Deleted the credentials in (\S+)/.exec(r.output)?.[1];
+    expect(dest?.startsWith(r.tmp)).toBe(true);
+    expect(existsSync(dest!)).toBe(false);
     expect(double.auth!.joins.at(-1)).toMatchObject({
       ok: true,
       bot: 'ci-gitlab',
@@ -141,5 +157,100 @@ describe('ssh component with the real teleport-ci against the Teleport double', 
     expect(double.auth!.joins.length).toBe(joins); // tbot never tried
     const { stdout } = await execP('bash', ['-c', `cat ~${LOGIN}/run_log 2>/dev/null || true`]);
     expect(stdout).not.toContain(marker);
+  });
+});
+
+/**
+ * A job image without Node.js: the job's PATH holds only sh and the basics (busybox), curl,
+ * sha256sum and ssh. gitlab-ci-local starts every job with `bash`; here that name is busybox's
+ * sh too, as a runner uses the image's sh when it has no bash. The component is the release's copy: its
+ * find-teleport-ci.sh pins the checksum of the standalone teleport-ci the test release serves.
+ */
+describe('ssh component in a job image without Node.js', () => {
+  let release: ServedRelease;
+  let anyImage: { path: string; env: NodeJS.ProcessEnv };
+
+  beforeAll(async () => {
+    release = await serveRelease(double.ca);
+    const path = await makeShellOnlyPath(join(dirname(repo.dir), 'shell-only-bin'), {
+      // busybox's sh, as in the `busybox:glibc` image (gitlab-ci-local's scripts begin with
+      // `set -o pipefail`, which dash lacks and busybox has).
+      shell: 'busybox',
+      bashIsSh: true,
+      extra: ['ssh', 'stat'],
+    });
+    anyImage = {
+      path,
+      env: {
+        CURL_CA_BUNDLE: double.ca.certPath,
+        // The double's stand-in tbot is a node script: it finds node here, not on the PATH.
+        TELEPORT_DOUBLE_NODE: process.execPath,
+      },
+    };
+  }, 600_000);
+  afterAll(async () => {
+    await release?.close();
+  });
+
+  async function releaseRepo(stamp: ReleaseStamp): Promise<ComponentRepo> {
+    return makeComponentRepo({ files: await stampedTemplates(stamp) });
+  }
+
+  it('downloads the standalone teleport-ci, checks it, joins, and ssh reaches the node', async () => {
+    const released = await releaseRepo(release.stamp);
+    try {
+      const marker = `gitlab-any-image-${Date.now()}`;
+      const jwt = await gitlabJwt(CLUSTER);
+      const r = await runSshJob(jwt, `echo $CI_JOB_ID-${marker} >> ~/run_log`, {
+        repo: released,
+        variables: { PATH: anyImage.path },
+        env: anyImage.env,
+      });
+      expect(r.code, r.output).toBe(0);
+      for (const absent of ['node', 'npm', 'npx', 'teleport-ci']) {
+        expect(existsSync(join(anyImage.path, absent)), absent).toBe(false);
+      }
+      expect(r.output).toContain(
+        `teleport-ci: downloading ${release.stamp.url}/teleport-ci-linux-amd64`,
+      );
+      expectNoSecrets(r.output, jwt);
+      const { stdout } = await execP('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+      expect(stdout.trim()).toMatch(new RegExp(`^\\d+-${marker}$`));
+      expect(r.output).toMatch(/Deleted the credentials in \S+/);
+      // One download for the job: after_script checked the kept copy and reused it.
+      const downloads = release.server.requests.filter((p) =>
+        p.endsWith('/teleport-ci-linux-amd64'),
+      );
+      expect(downloads.length).toBe(1);
+    } finally {
+      await released.cleanup();
+    }
+  });
+
+  it("a binary that is not the release's is refused, and nothing runs", async () => {
+    const other = {
+      ...release.stamp,
+      sha256: { ...release.stamp.sha256, 'linux-amd64': 'ab'.repeat(32) },
+    };
+    const released = await releaseRepo(other);
+    try {
+      const marker = `gitlab-tampered-${Date.now()}`;
+      const jwt = await gitlabJwt(CLUSTER);
+      const joins = double.auth!.joins.length;
+      const r = await runSshJob(jwt, `echo ${marker} >> ~/run_log`, {
+        repo: released,
+        variables: { PATH: anyImage.path },
+        env: anyImage.env,
+      });
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain(
+        `has SHA-256 ${release.cli.sha256}, not the ${'ab'.repeat(32)} this release pins: nothing was run`,
+      );
+      expect(double.auth!.joins.length).toBe(joins);
+      const { stdout } = await execP('bash', ['-c', `cat ~${LOGIN}/run_log 2>/dev/null || true`]);
+      expect(stdout).not.toContain(marker);
+    } finally {
+      await released.cleanup();
+    }
   });
 });

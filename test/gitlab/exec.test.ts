@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cliVersion } from '../../scripts/gen-wrappers';
+import { startNpmRegistry } from '../wrappers/npm-registry';
 import { type ComponentRepo, type FakeCli, makeComponentRepo, makeFakeCli } from './harness';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ0ZWxlcG9ydC5leGFtcGxlLmNvbSJ9.c2lnbmF0dXJlLWZha2U';
@@ -84,10 +86,10 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
       deploy: {
         extends: '.teleport:ssh',
         script: [
-          'echo "ssh-config=$TELEPORT_SSH_CONFIG"',
-          'echo "identity=$TELEPORT_IDENTITY_FILE"',
-          'test -r "$TELEPORT_SSH_CONFIG" && test -r "$(dirname "$TELEPORT_SSH_CONFIG")/known_hosts"',
-          'echo "mode=$(stat -c %a "$TELEPORT_DESTINATION_DIR")"',
+          'echo "ssh-config=$TELEPORT_CI_SSH_CONFIG"',
+          'echo "identity=$TELEPORT_CI_IDENTITY_FILE"',
+          'test -r "$TELEPORT_CI_SSH_CONFIG" && test -r "$TELEPORT_CI_KNOWN_HOSTS"',
+          'echo "mode=$(stat -c %a "$(dirname "$TELEPORT_CI_SSH_CONFIG")")"',
           'tsh version',
         ],
       },
@@ -111,7 +113,8 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
       'teleport.example.com:443',
       '--print-env',
     ]);
-    const dest = auth!.env.TELEPORT_DESTINATION_DIR!;
+    // The CLI makes the credentials folder (a new private one); the job names none.
+    const dest = /ssh-config=(\S+)\/ssh_config/.exec(r.output)?.[1] ?? '';
     expect(dest.startsWith(`${tmp}/teleport-ci-`)).toBe(true);
     expect(auth!.argv).toEqual([
       'auth-ssh',
@@ -119,8 +122,6 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
       'teleport.example.com:443',
       '--join-method',
       'gitlab',
-      '--out',
-      dest,
       '--roles',
       'access',
       '--certificate-ttl',
@@ -133,6 +134,10 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
     expect(auth!.env.TBOT_GITLAB_JWT).toBe(JWT);
     expect(auth!.env.GITLAB_CI).toBe('true');
     expect(cleanup!.argv).toEqual(['cleanup']);
+    // teleport-ci keeps its downloads in the project folder, where `cache:` can save them.
+    expect(auth!.env.TELEPORT_CI_HOME).toMatch(/\/\.teleport-ci$/);
+    expect(auth!.env.TELEPORT_CI_TOOL_CACHE).toBe(`${auth!.env.TELEPORT_CI_HOME}/tools`);
+    expect(r.output).toContain(`Deleted the credentials in ${dest}`);
 
     // The job's script saw what the before_script exported.
     expect(r.output).toContain(`ssh-config=${dest}/ssh_config`);
@@ -190,7 +195,7 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
         '  extends: .teleport:ssh',
         '  before_script:',
         '    - !reference [.teleport:ssh, before_script]',
-        '    - echo "mine sees $TELEPORT_SSH_CONFIG"',
+        '    - echo "mine sees $TELEPORT_CI_SSH_CONFIG"',
         '  script:',
         '    - echo done',
         '',
@@ -236,33 +241,40 @@ describe('finding teleport-ci', () => {
     expect(r.output).toMatch(
       /identity=\S+\/identity proxy=teleport\.example\.com:443 auth=teleport\.example\.com:443/,
     );
-    expect(r.output).toContain('cli=teleport-ci');
+    expect(r.output).toContain(`cli=${fake.bin}`);
   });
 
-  it('falls back to npx with the pinned package', async () => {
-    const npxDir = join(tmp, 'npx-bin');
-    await mkdir(npxDir);
-    // A stand-in npx: records its argv, then runs the fake CLI with what follows `--` + bin name.
-    await writeFile(
-      join(npxDir, 'npx'),
-      `#!/bin/sh\nprintf '%s\\n' "$*" >> "${tmp}/npx.log"\nwhile [ "$1" != "--" ]; do shift; done\nshift 2\nexec "${fake.bin}" "$@"\n`,
-      { mode: 0o755 },
-    );
-    const file = await pipeline({
-      include: [{ component: repo.component('teleport'), inputs: { ...CONNECTION, setup: false } }],
-      deploy: { extends: '.teleport:ssh', script: ['echo "cfg=$TELEPORT_SSH_CONFIG"'] },
-    });
-    const r = await runJob('deploy', file, { env: { PATH: cleanPath(npxDir) } });
-    expect(r.code, r.output).toBe(0);
-    const npxLog = (await readFile(join(tmp, 'npx.log'), 'utf8')).trim().split('\n');
-    expect(npxLog[0]).toMatch(
-      /^--yes --package=@teleport-actions\/cli@\d+\.\d+\.\d+ -- teleport-ci auth-ssh /,
-    );
-    // setup: false skips the install.
-    expect(teleportCalls(await fake.calls()).map((c) => c.argv[0])).toEqual([
-      'auth-ssh',
-      'cleanup',
-    ]);
+  it('with Node.js, installs the pinned npm package once for the whole job', async () => {
+    const registry = await startNpmRegistry(await cliVersion(), await readFile(fake.bin, 'utf8'));
+    try {
+      const file = await pipeline({
+        include: [
+          { component: repo.component('teleport'), inputs: { ...CONNECTION, setup: false } },
+        ],
+        deploy: { extends: '.teleport:ssh', script: ['echo "cfg=$TELEPORT_CI_SSH_CONFIG"'] },
+      });
+      const r = await runJob('deploy', file, {
+        env: {
+          npm_config_registry: `${registry.url}/`,
+          npm_config_cache: join(tmp, 'npm-cache'),
+          npm_config_update_notifier: 'false',
+        },
+      });
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toMatch(
+        /teleport-ci: installing @teleport-actions\/cli@\d+\.\d+\.\d+ with npm into \S+\/\.teleport-ci\/npm\//,
+      );
+      // before_script installs it; after_script finds that install.
+      expect(registry.tarballRequests()).toBe(1);
+      // setup: false skips the install of Teleport's tools.
+      expect(teleportCalls(await fake.calls()).map((c) => c.argv[0])).toEqual([
+        'auth-ssh',
+        'cleanup',
+      ]);
+      expect(r.output).toMatch(/cfg=\S+\/ssh_config/);
+    } finally {
+      await registry.close();
+    }
   });
 
   it('says what to do when the image has neither teleport-ci nor Node.js', async () => {
@@ -283,8 +295,9 @@ describe('finding teleport-ci', () => {
     });
     const r = await runJob('deploy', file, { env: { PATH: bin } });
     expect(r.code).not.toBe(0);
+    // The repository's copy of the component pins no checksum: only a release downloads.
     expect(r.output).toContain(
-      'teleport-ci: this image has no Node.js: extend .teleport:image too, or set TELEPORT_CI_BIN',
+      'teleport-ci: this copy of the wrapper is not a release, so no checksum is pinned for the standalone teleport-ci: use a released version, an image with Node.js 20 or later, or set TELEPORT_CI_BIN',
     );
     expect(r.output).not.toContain('SCRIPT-RAN');
   });
@@ -333,11 +346,11 @@ describe('ssh component', () => {
     });
     expect(r.code, r.output).toBe(0);
     const calls = await fake.calls();
-    const auth = calls.find((c) => c.argv[0] === 'auth-ssh')!;
     const ssh = calls.find((c) => c.tool === 'ssh')!;
+    const dest = /Deleted the credentials in (\S+)/.exec(r.output)?.[1];
     expect(ssh.argv).toEqual([
       '-F',
-      `${auth.env.TELEPORT_DESTINATION_DIR}/ssh_config`,
+      `${dest}/ssh_config`,
       'root@node1.teleport.example.com',
       'systemctl restart app --job restart',
     ]);

@@ -13,11 +13,17 @@
  * and `env` (PATH, ...).
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import {
+  FRAGMENT,
+  inlineFragment,
+  type ReleaseStamp,
+  stampFragment,
+} from '../../scripts/gen-wrappers';
 import { repoRoot } from '../../scripts/repo-root';
 
 export { repoRoot } from '../../scripts/repo-root';
@@ -232,6 +238,20 @@ export async function makeComponentRepo(opts: MakeRepoOptions = {}): Promise<Com
   };
 }
 
+/**
+ * The component's templates as a release ships them: find-teleport-ci.sh stamped with
+ * `stamp` (relative path → text, for `makeComponentRepo({ files })`).
+ */
+export async function stampedTemplates(stamp: ReleaseStamp): Promise<Record<string, string>> {
+  const fragment = stampFragment(await readFile(join(repoRoot, FRAGMENT), 'utf8'), stamp);
+  const files: Record<string, string> = {};
+  for (const name of await readdir(join(componentDir, 'templates'))) {
+    const rel = join('templates', name);
+    files[rel] = inlineFragment(await readFile(join(componentDir, rel), 'utf8'), fragment, rel);
+  }
+  return files;
+}
+
 export interface FakeCli {
   /** Folder with `teleport-ci` and `ssh` stubs: put it on PATH, or point TELEPORT_CI_BIN at `bin`. */
   dir: string;
@@ -249,7 +269,7 @@ export interface FakeCall {
 
 /**
  * A fake `teleport-ci` (and `ssh`) that record argv and the environment they saw, write dummy
- * credentials into `--out`, and print `export` lines like the real `--print-env`. Set
+ * credentials into a new folder in TMPDIR (deleted by `cleanup`), and print `export` lines like the real `--print-env`. Set
  * FAKE_TELEPORT_CI_FAIL=<command> to make that command fail as the real one does.
  */
 export async function makeFakeCli(base: string): Promise<FakeCli> {
@@ -260,8 +280,9 @@ export async function makeFakeCli(base: string): Promise<FakeCli> {
   await mkdir(tools, { recursive: true });
   const recorder = `
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const pick = ['TBOT_GITLAB_JWT', 'GITLAB_CI', 'CI_JOB_ID', 'PATH', 'TELEPORT_DESTINATION_DIR', 'TELEPORT_CI', 'TELEPORT_BOT_TOKEN'];
+const pick = ['TBOT_GITLAB_JWT', 'GITLAB_CI', 'CI_JOB_ID', 'PATH', 'TMPDIR', 'TELEPORT_CI', 'TELEPORT_CI_HOME', 'TELEPORT_CI_TOOL_CACHE', 'TELEPORT_BOT_TOKEN'];
 function record(tool, argv) {
   const env = {};
   for (const k of pick) env[k] = process.env[k];
@@ -277,12 +298,17 @@ const cmd = argv[0];
 const flag = (name) => { const i = argv.indexOf('--' + name); return i >= 0 ? argv[i + 1] : undefined; };
 const die = (m) => { process.stderr.write('teleport-ci: ' + m + '\\n'); process.exit(1); };
 if (process.env.FAKE_TELEPORT_CI_FAIL === cmd) die(cmd + ' failed (FAKE_TELEPORT_CI_FAIL)');
-const out = flag('out');
 const lines = [];
+// Like the real CLI: each auth command writes into a new private folder, which the job's
+// cleanup deletes (the fake keeps the list in a file of the job, by CI_JOB_ID).
+const made = path.join(process.env.HOME || os.tmpdir(), '.fake-teleport-ci-' + (process.env.CI_JOB_ID || 'local'));
+let out;
 const auth = (files) => {
   if (!process.env.TBOT_GITLAB_JWT) die('TBOT_GITLAB_JWT is not set: add id_tokens: TBOT_GITLAB_JWT: aud: <cluster name> to the job');
-  if (!out || !fs.statSync(out).isDirectory()) die('--out is not a folder: ' + out);
-  for (const f of files) fs.writeFileSync(path.join(out, f), 'fake ' + f + ' for ' + flag('token') + '\\n', { mode: 0o600 });
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'teleport-ci-'));
+  fs.chmodSync(out, 0o700);
+  fs.appendFileSync(made, out + '\\n');
+  for (const f of files) fs.writeFileSync(path.join(out, f), 'fake ' + f + ' for ' + process.env.TELEPORT_BOT_TOKEN + '\\n', { mode: 0o600 });
 };
 switch (cmd) {
   case 'setup':
@@ -293,16 +319,24 @@ switch (cmd) {
     lines.push('export TELEPORT_PROXY=' + q(flag('proxy')));
     lines.push('export TELEPORT_AUTH_SERVER=' + q(flag('proxy')));
     lines.push('export TELEPORT_IDENTITY_FILE=' + q(path.join(out, 'identity')));
+    lines.push('export TELEPORT_CI_IDENTITY_FILE=' + q(path.join(out, 'identity')));
     break;
   case 'auth-ssh':
     auth(['identity', 'ssh_config', 'known_hosts']);
-    lines.push('export TELEPORT_IDENTITY_FILE=' + q(path.join(out, 'identity')));
+    lines.push('export TELEPORT_CI_SSH_CONFIG=' + q(path.join(out, 'ssh_config')));
+    lines.push('export TELEPORT_CI_KNOWN_HOSTS=' + q(path.join(out, 'known_hosts')));
+    lines.push('export TELEPORT_CI_IDENTITY_FILE=' + q(path.join(out, 'identity')));
     break;
   case 'auth-k8s':
     auth(['identity', 'kubeconfig.yaml']);
     lines.push('export KUBECONFIG=' + q(path.join(out, 'kubeconfig.yaml')));
     break;
   case 'cleanup':
+    for (const dir of (fs.existsSync(made) ? fs.readFileSync(made, 'utf8') : '').split('\\n').filter(Boolean)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      process.stdout.write('Deleted the credentials in ' + dir + '\\n');
+    }
+    fs.rmSync(made, { force: true });
     break;
   default:
     die('unknown command ' + cmd);

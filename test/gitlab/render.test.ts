@@ -63,7 +63,7 @@ describe('teleport component (hidden job templates)', () => {
       deploy: {
         stage: 'deploy',
         extends: ['.teleport:ssh'],
-        script: ['ssh -F "$TELEPORT_SSH_CONFIG" root@node1.teleport.example.com hostname'],
+        script: ['ssh -F "$TELEPORT_CI_SSH_CONFIG" root@node1.teleport.example.com hostname'],
       },
     });
     const out = await repo.preview({ file });
@@ -72,23 +72,34 @@ describe('teleport component (hidden job templates)', () => {
     expect(job.stage).toBe('deploy');
     expect(job.image).toBeUndefined();
     expect(job.script).toEqual([
-      'ssh -F "$TELEPORT_SSH_CONFIG" root@node1.teleport.example.com hostname',
+      'ssh -F "$TELEPORT_CI_SSH_CONFIG" root@node1.teleport.example.com hostname',
     ]);
     const before = joined(job.before_script);
-    expect(before).toContain('TELEPORT_CI="$TELEPORT_CI_BIN"');
-    expect(before).toContain('npx --yes --package=@teleport-actions/cli@');
+    // The shared fragment, then the explicit path input over TELEPORT_CI_BIN.
     expect(before).toContain(
-      '$TELEPORT_CI setup --version "17.4.2" --proxy "teleport.example.com:443" --print-env',
+      '# >>> find-teleport-ci.sh (generated from packages/cli/sh/find-teleport-ci.sh',
+    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
+    expect(before).toContain('TELEPORT_CI_BIN="${TELEPORT_CI_PATH_INPUT:-${TELEPORT_CI_BIN:-}}"');
+    expect(before).toContain('teleport_ci_find || exit 1');
+    expect(job.variables).toMatchObject({
+      TELEPORT_CI_PATH_INPUT: '',
+      TELEPORT_CI_DOWNLOAD_URL: '',
+      TELEPORT_CI_HOME: '$CI_PROJECT_DIR/.teleport-ci',
+      TELEPORT_CI_TOOL_CACHE: '$CI_PROJECT_DIR/.teleport-ci/tools',
+    });
+    expect(before).toContain(
+      '"$TELEPORT_CI" setup --version "17.4.2" --proxy "teleport.example.com:443" --print-env',
     );
     expect(before).toContain('teleport_command=auth-ssh\n');
     expect(before).toContain(
-      'TELEPORT_BOT_TOKEN="gitlab-demo" $TELEPORT_CI "$teleport_command" --proxy "teleport.example.com:443" --join-method "gitlab" --out "$TELEPORT_DESTINATION_DIR"',
+      'TELEPORT_BOT_TOKEN="gitlab-demo" "$TELEPORT_CI" "$teleport_command" --proxy "teleport.example.com:443" --join-method "gitlab" ${teleport_roles:+',
     );
     expect(before).not.toContain('--token');
+    expect(before).not.toMatch(/--out[ =]/);
     expect(before).toContain('teleport_roles="access,deploy"');
     expect(before).toContain('teleport_ttl="30m"');
-    expect(before).toContain('export TELEPORT_SSH_CONFIG=');
-    expect(joined(job.after_script)).toContain('$TELEPORT_CI cleanup');
+    expect(joined(job.after_script)).toContain('"$TELEPORT_CI" cleanup');
     // Hidden templates are not jobs of their own.
     expect(Object.keys(out).filter((k) => k.startsWith('.'))).toEqual([]);
   });
@@ -125,6 +136,7 @@ describe('teleport component (hidden job templates)', () => {
       'teleport_command=auth-k8s teleport_kubernetes_cluster="prod-k8s"\n',
     );
     expect(joined(kube.before_script)).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
       '${teleport_kubernetes_cluster:+--kubernetes-cluster "$teleport_kubernetes_cluster"}',
     );
   });
@@ -173,7 +185,7 @@ describe('teleport component (hidden job templates)', () => {
     expect(j.id_tokens?.TBOT_GITLAB_JWT?.aud).toBe('$TELEPORT_CLUSTER');
     expect(joined(j.before_script)).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell/GitLab variable reference
-      'TELEPORT_BOT_TOKEN="$TELEPORT_BOT_TOKEN" $TELEPORT_CI "$teleport_command" --proxy "${TELEPORT_PROXY}" --join-method "token"',
+      'TELEPORT_BOT_TOKEN="$TELEPORT_BOT_TOKEN" "$TELEPORT_CI" "$teleport_command" --proxy "${TELEPORT_PROXY}" --join-method "token"',
     );
   });
 });
@@ -207,13 +219,13 @@ describe('ssh component (a job of its own)', () => {
       TELEPORT_SSH_TARGET: 'deploy@node1.teleport.example.com',
       TELEPORT_SSH_COMMAND: 'sudo systemctl restart app',
     });
-    expect(joined(job.before_script)).toContain('$TELEPORT_CI auth-ssh --proxy');
+    expect(joined(job.before_script)).toContain('"$TELEPORT_CI" auth-ssh --proxy');
     expect(job.script).toEqual([
-      'ssh -F "$TELEPORT_SSH_CONFIG" "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
+      'ssh -F "$TELEPORT_CI_SSH_CONFIG" "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
     ]);
   });
 
-  it('defaults: job teleport-ssh in stage deploy, image node:20-bookworm', async () => {
+  it('defaults: job teleport-ssh in stage deploy, image node:24-bookworm (Node.js 20 is past its end of life)', async () => {
     const file = await pipeline({
       include: [
         {
@@ -225,7 +237,7 @@ describe('ssh component (a job of its own)', () => {
     });
     const job = (await repo.preview({ file }))['teleport-ssh'] as Job;
     expect(job.stage).toBe('deploy');
-    expect(imageOf(job)).toBe('node:20-bookworm');
+    expect(imageOf(job)).toBe('node:24-bookworm');
   });
 });
 

@@ -2,10 +2,10 @@
  * Static checks of the GitLab CI/CD component (GitLab's component conventions; the static
  * stage): layout, header, inputs, and the body against GitLab's own CI schema.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cliVersion, generateWrappers, unreleasedStamp } from '../../scripts/gen-wrappers';
 import { componentDir, repoRoot } from './harness';
 import { gitlabCiValidator } from './schema';
 import {
@@ -187,18 +187,23 @@ describe('templates agree with each other and with the CLI', () => {
   it('shared inputs are declared identically', () => {
     const [first, ...rest] = templates;
     for (const other of rest) {
-      for (const name of [...shared, 'certificate_ttl', 'cli_version']) {
+      for (const name of [...shared, 'certificate_ttl', 'image', 'cli_path', 'cli_download_url']) {
         expect(inputsOf(other)[name], `${other.name}.${name}`).toEqual(inputsOf(first!)[name]);
       }
     }
   });
 
-  it('cli_version pins the CLI package version (once packages/cli has a package.json)', async () => {
-    const pkgPath = join(repoRoot, 'packages', 'cli', 'package.json');
-    if (!existsSync(pkgPath)) return;
-    const pkg = JSON.parse(await readFile(pkgPath, 'utf8')) as { name?: string; version?: string };
-    expect(pkg.name).toBe('@teleport-actions/cli');
-    for (const t of templates) expect(inputsOf(t).cli_version?.default).toBe(pkg.version);
+  it('carries the current find-teleport-ci.sh, stamped with the CLI package version', async () => {
+    const stale = await generateWrappers(repoRoot, unreleasedStamp(await cliVersion()), {
+      check: true,
+    });
+    expect(stale.filter((f) => f.includes('gitlab'))).toEqual([]);
+    const pkg = JSON.parse(
+      await readFile(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8'),
+    );
+    for (const t of templates) {
+      expect(t.text).toContain(`teleport_ci_release_version='${pkg.version}'`);
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAGMENT, type ReleaseStamp, stampFragment } from '../../scripts/gen-wrappers';
 import { repoRoot } from '../../scripts/repo-root';
 import { createTestCa, type TestCa } from '../double';
+import { type NpmRegistry, startNpmRegistry } from './npm-registry';
 import { type FileServer, startFileServer } from './serve-files';
 import { makeShellOnlyPath } from './shell-only';
 
@@ -28,7 +29,7 @@ let base: string;
 let release: FileServer;
 let ca: TestCa;
 let secureRelease: FileServer;
-let registry: FileServer;
+let registry: NpmRegistry;
 let counter = 0;
 
 beforeAll(async () => {
@@ -38,52 +39,12 @@ beforeAll(async () => {
   ca = await createTestCa(base);
   secureRelease = await startFileServer({ ca });
   secureRelease.serve(`/v${VERSION}/teleport-ci-linux-amd64`, FAKE_BIN);
-  registry = await startRegistry();
+  registry = await startNpmRegistry(VERSION, '#!/bin/sh\necho "npm teleport-ci $*"\n');
 });
 afterAll(async () => {
   await Promise.all([release?.close(), secureRelease?.close(), registry?.close()]);
   await rm(base, { recursive: true, force: true });
 });
-
-/** An npm registry serving @teleport-actions/cli@VERSION: a package whose bin is a sh script. */
-async function startRegistry(): Promise<FileServer> {
-  const server = await startFileServer();
-  const pkg = join(base, 'npm-package', 'package');
-  await mkdir(join(pkg, 'bin'), { recursive: true });
-  await writeFile(
-    join(pkg, 'package.json'),
-    JSON.stringify({
-      name: '@teleport-actions/cli',
-      version: VERSION,
-      bin: { 'teleport-ci': 'bin/teleport-ci' },
-    }),
-  );
-  await writeFile(join(pkg, 'bin', 'teleport-ci'), '#!/bin/sh\necho "npm teleport-ci $*"\n', {
-    mode: 0o755,
-  });
-  const tgz = join(base, 'npm-package', 'cli.tgz');
-  await exec('tar', ['-czf', tgz, '-C', dirname(pkg), 'package']);
-  const body = await readFile(tgz);
-  const integrity = `sha512-${createHash('sha512').update(body).digest('base64')}`;
-  server.serve('/cli.tgz', body);
-  server.serve(
-    '/@teleport-actions/cli',
-    JSON.stringify({
-      name: '@teleport-actions/cli',
-      'dist-tags': { latest: VERSION },
-      versions: {
-        [VERSION]: {
-          name: '@teleport-actions/cli',
-          version: VERSION,
-          bin: { 'teleport-ci': 'bin/teleport-ci' },
-          dist: { tarball: `${server.url}/cli.tgz`, integrity },
-        },
-      },
-    }),
-    'application/json',
-  );
-  return server;
-}
 
 function stamp(over: Partial<ReleaseStamp['sha256']> = {}): ReleaseStamp {
   return {
@@ -297,11 +258,11 @@ describe('find-teleport-ci.sh with Node.js', () => {
     expect(r.stdout).toBe(
       `found=${prefix}/node_modules/.bin/teleport-ci\nnpm teleport-ci version\n`,
     );
-    const asked = registry.requests.filter((p) => p === '/cli.tgz').length;
+    const asked = registry.tarballRequests();
     const again = await find('dash', job, env, [node]);
     expect(again.stdout).toContain('npm teleport-ci version');
     expect(again.stderr).toBe('');
-    expect(registry.requests.filter((p) => p === '/cli.tgz').length).toBe(asked);
+    expect(registry.tarballRequests()).toBe(asked);
     expect(existsSync(downloads(job))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * `npm`, `npx` or `bash` unless asked for.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What every image has, coreutils or busybox. */
@@ -65,7 +65,16 @@ export async function makeShellOnlyPath(dir: string, opts: ShellOnlyOptions = {}
   const shellPath = which(shell);
   // busybox picks its applet from the name it is called by, as Alpine's links do.
   await link('sh', shellPath);
-  if (opts.bashIsSh) await link('bash', shellPath);
+  if (opts.bashIsSh) {
+    // busybox has no `bash` applet: a script hands over to its sh.
+    if (shell === 'busybox') {
+      await writeFile(join(dir, 'bash'), `#!${shellPath} sh\nexec ${shellPath} sh "$@"\n`, {
+        mode: 0o755,
+      });
+    } else {
+      await link('bash', shellPath);
+    }
+  }
   const tools = [...BASICS, ...(opts.extra ?? [])];
   if ((opts.download ?? 'curl') !== 'none') tools.push(opts.download ?? 'curl');
   if ((opts.checksum ?? 'sha256sum') !== 'none') tools.push('sha256sum');
