@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { actionPackages, buildAction, bundledPackages, repoRoot } from './build';
 import { renderReadme } from './gen-readme';
+import { cliVersion, generateWrappers, unreleasedStamp } from './gen-wrappers';
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
@@ -43,10 +44,13 @@ for (const name of await actionPackages()) {
   const { path, text } = await renderReadme(name);
   if ((await readFile(path, 'utf8')) !== text) stale.push(relative(repoRoot, path));
 }
+stale.push(
+  ...(await generateWrappers(repoRoot, unreleasedStamp(await cliVersion()), { check: true })),
+);
 if (stale.length > 0) {
   console.error(
-    `Generated files are stale: ${stale.join(', ')}. Run 'npm run build && npm run docs' and commit.`,
+    `Generated files are stale: ${stale.join(', ')}. Run 'npm run build && npm run docs && npm run gen-wrappers' and commit.`,
   );
   process.exit(1);
 }
-console.log('Generated files (bundles, README tables) are current.');
+console.log('Generated files (bundles, README tables, wrapper shell) are current.');

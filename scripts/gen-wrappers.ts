@@ -14,7 +14,7 @@
  *
  * `--check` fails when a committed copy differs (check-generated runs it).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './repo-root';
@@ -115,7 +115,7 @@ export async function generateWrappers(
   for (const file of WRAPPER_FILES) {
     const path = join(root, file);
     const text = await readFile(path, 'utf8').catch(() => undefined);
-    if (text === undefined) continue; // a tree without this wrapper (e.g. one package's)
+    if (text === undefined) throw new Error(`${file} is missing: WRAPPER_FILES lists it`);
     const updated = inlineFragment(text, fragment, file);
     if (updated === text) continue;
     changed.push(relative(root, path));
@@ -141,4 +141,33 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(1);
   }
   for (const file of changed) console.log(`updated ${file}`);
+}
+
+/** Files under `dir` (recursively) that hold a find-teleport-ci.sh region. */
+async function filesWithRegion(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const found: string[] = [];
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath, e.name);
+    if (OPEN.test(await readFile(path, 'utf8').catch(() => ''))) found.push(path);
+  }
+  return found.sort();
+}
+
+/**
+ * Stamps every copy of the fragment in a tree a release ships (the GitLab project, the orb's
+ * sources, the Jenkins library), wherever the region sits. Returns the files rewritten.
+ */
+export async function stampTree(
+  dir: string,
+  stamp: ReleaseStamp,
+  root = repoRoot,
+): Promise<string[]> {
+  const fragment = stampFragment(await readFile(join(root, FRAGMENT), 'utf8'), stamp);
+  const files = await filesWithRegion(dir);
+  for (const path of files) {
+    await writeFile(path, inlineFragment(await readFile(path, 'utf8'), fragment, path));
+  }
+  return files;
 }

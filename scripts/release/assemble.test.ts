@@ -46,14 +46,20 @@ describe('release:assemble on this repository', () => {
     }
   });
 
-  it('checksums every bundle file and the CLI tarball, in sha256sum format', async () => {
+  it('checksums every bundle file, the CLI tarball and the wrappers, in sha256sum format', async () => {
     const sums = (await readFile(result.checksums, 'utf8')).trim().split('\n');
     const names = sums.map((l) => l.split('  ')[1]);
     expect(names).toContain('actions/setup/dist/main.mjs');
     expect(names).toContain(relative(out, result.cliTarball!));
-    expect(names.every((n) => n!.startsWith('cli/') || /^actions\/[^/]+\/dist\//.test(n!))).toBe(
-      true,
-    );
+    expect(names).toContain('gitlab/templates/ssh.yml');
+    expect(
+      names.every(
+        (n) =>
+          n!.startsWith('cli/') ||
+          /^actions\/[^/]+\/dist\//.test(n!) ||
+          /^(gitlab|circleci|jenkins)\//.test(n!),
+      ),
+    ).toBe(true);
     for (const line of sums) {
       const [digest, name] = line.split('  ');
       const actual = createHash('sha256')
@@ -157,5 +163,84 @@ describe('absolutizeLinks', () => {
   it('leaves absolute, anchor and out-of-repo links alone', () => {
     const text = '[a](https://x.y/z) [b](#b) [c](mailto:x@y) [d](../../../outside)';
     expect(absolutizeLinks(text, 'packages/auth', 'main')).toBe(text);
+  });
+});
+
+describe('release:assemble --bin-dir: the GitLab project, the orb and the Jenkins library', () => {
+  let out: string;
+  let result: AssembleResult;
+  const sums: Record<string, string> = {};
+  let version: string;
+
+  beforeAll(async () => {
+    // Stand-ins for the two executables `npm run build:bin` writes: their bytes do not matter,
+    // their checksums must reach every wrapper.
+    const bins = join(base, 'bins');
+    await mkdir(bins, { recursive: true });
+    for (const arch of ['amd64', 'arm64']) {
+      const body = `standalone teleport-ci for linux-${arch}\n`;
+      await writeFile(join(bins, `teleport-ci-linux-${arch}`), body);
+      sums[arch] = createHash('sha256').update(body).digest('hex');
+    }
+    out = join(base, 'release-with-bins');
+    version = JSON.parse(await readFile(join(repoRoot, 'packages/cli/package.json'), 'utf8'))
+      .version as string;
+    result = await assembleRelease({ out, tag: `v${version}`, cli: false, binDir: bins });
+  }, 120_000);
+
+  const stampLines = () => [
+    `teleport_ci_release_version='${version}'`,
+    `teleport_ci_release_url='https://github.com/teleport-actions/root/releases/download/v${version}'`,
+    `teleport_ci_release_sha256_linux_amd64='${sums.amd64}'`,
+    `teleport_ci_release_sha256_linux_arm64='${sums.arm64}'`,
+  ];
+
+  it('writes the GitLab catalog project with its templates stamped', async () => {
+    const files = result.wrappers.files.filter((f) => f.startsWith('gitlab/'));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'gitlab/.gitlab-ci.yml',
+        'gitlab/LICENSE',
+        'gitlab/README.md',
+        'gitlab/templates/ssh.yml',
+        'gitlab/templates/teleport.yml',
+      ]),
+    );
+    for (const name of ['ssh.yml', 'teleport.yml']) {
+      const text = await readFile(join(out, 'gitlab', 'templates', name), 'utf8');
+      for (const line of stampLines()) expect(text).toContain(line);
+    }
+  });
+
+  it('packs the orb from stamped sources, and stamps the Jenkins library', async () => {
+    const orb = await readFile(join(out, 'circleci', 'orb.yml'), 'utf8');
+    expect(orb).toContain(`teleport_ci_release_sha256_linux_amd64='${sums.amd64}'`);
+    const jenkins = await readFile(
+      join(out, 'jenkins', 'resources', 'teleport', 'find-teleport-ci.sh'),
+      'utf8',
+    );
+    for (const line of stampLines()) expect(jenkins).toContain(line);
+    expect(await readFile(join(out, 'jenkins', 'LICENSE'), 'utf8')).toMatch(/Apache License/);
+  });
+
+  it('ships the executables and lists them and every wrapper file in SHA256SUMS', async () => {
+    const listed = (await readFile(result.checksums, 'utf8')).trim().split('\n');
+    expect(listed).toContain(`${sums.amd64}  bin/teleport-ci-linux-amd64`);
+    expect(listed).toContain(`${sums.arm64}  bin/teleport-ci-linux-arm64`);
+    const names = listed.map((l) => l.split('  ')[1]);
+    expect(names).toEqual(expect.arrayContaining(result.wrappers.files));
+  });
+
+  it('the repository copy stays unreleased: no checksum pinned', async () => {
+    const text = await readFile(join(repoRoot, 'packages/gitlab/templates/ssh.yml'), 'utf8');
+    expect(text).toContain("teleport_ci_release_sha256_linux_amd64=''");
+  });
+
+  it('refuses a bin dir without both executables', async () => {
+    const empty = join(base, 'no-bins');
+    await mkdir(empty, { recursive: true });
+    await expect(
+      assembleRelease({ out: join(base, 'x'), tag: `v${version}`, cli: false, binDir: empty }),
+    ).rejects.toThrow(/teleport-ci-linux-amd64 is missing: run 'npm run build:bin -- --out /);
   });
 });

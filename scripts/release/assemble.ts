@@ -19,12 +19,15 @@ import { parseArgs, promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { parse } from 'yaml';
 import { actionPackages, packageIdentity, repoRoot, versionBanner } from '../build';
+import { BIN_TARGETS, binaryName } from '../build-bin';
+import { absolutizeLinks } from './links';
 import { parseReleaseTag } from './tags';
+import { type AssembledWrappers, assembleWrappers, releaseStamp } from './wrappers';
+
+export { absolutizeLinks, MONOREPO_URL } from './links';
 
 const exec = promisify(execFile);
 
-/** Where the monorepo lives: links in a README that leaves it must point back here. */
-export const MONOREPO_URL = 'https://github.com/teleport-actions/root';
 /** Each action's own repository, where `uses: teleport-actions/<name>@v1` resolves. */
 export const actionRepository = (name: string) => `teleport-actions/${name}`;
 
@@ -37,6 +40,12 @@ export interface AssembleOptions {
   root?: string;
   /** Pack the CLI too (default true). */
   cli?: boolean;
+  /**
+   * The standalone executables (`npm run build:bin -- --out <dir>`): copied to `<out>/bin/`, and
+   * their checksums stamped into the wrappers. Without it the wrappers carry no checksum and
+   * refuse to download (fine for a look at the trees, not for a release).
+   */
+  binDir?: string;
 }
 
 export interface AssembledAction {
@@ -50,6 +59,8 @@ export interface AssembledAction {
 export interface AssembleResult {
   actions: AssembledAction[];
   cliTarball?: string;
+  /** The GitLab project, orb and Jenkins library files, relative to `out`. */
+  wrappers: AssembledWrappers;
   checksums: string;
 }
 
@@ -96,17 +107,6 @@ export async function bundleImportProblems(pkgDir: string, entries: string[]): P
     }
   }
   return problems;
-}
-
-/** Relative Markdown links and images → absolute links into the monorepo at `ref`. */
-export function absolutizeLinks(markdown: string, packageDir: string, ref: string): string {
-  return markdown.replace(/(!?\[[^\]]*\]\()([^)\s]+)(\))/g, (whole, open, target, close) => {
-    if (/^([a-z][a-z0-9+.-]*:|#|\/\/)/i.test(target)) return whole;
-    const path = posix.normalize(posix.join(packageDir, target));
-    if (path.startsWith('../')) return whole;
-    const kind = whole.startsWith('!') ? 'raw' : 'blob';
-    return `${open}${MONOREPO_URL}/${kind}/${ref}/${path}${close}`;
-  });
 }
 
 /** The files `action.yml` runs (main, pre, post), relative to the action's root. */
@@ -238,12 +238,37 @@ export async function assembleRelease(opts: AssembleOptions): Promise<AssembleRe
     }
     cliTarball = await packCli(root, join(out, 'cli'));
   }
-  // What is attested: every file of every action's dist/, and the CLI tarball.
+  const version =
+    release?.version ?? (await packageIdentity(join(root, 'packages', 'cli'))).version;
+  const bins: string[] = [];
+  if (opts.binDir) {
+    await mkdir(join(out, 'bin'), { recursive: true });
+    for (const target of BIN_TARGETS) {
+      const from = join(opts.binDir, binaryName(target));
+      if (!existsSync(from)) {
+        throw new Error(
+          `${from} is missing: run 'npm run build:bin -- --out ${opts.binDir}' first`,
+        );
+      }
+      await cp(from, join(out, 'bin', binaryName(target)));
+      bins.push(`bin/${binaryName(target)}`);
+    }
+  }
+  const wrappers = await assembleWrappers(
+    root,
+    out,
+    await releaseStamp(version, opts.binDir && join(out, 'bin')),
+    ref,
+  );
+  // What is attested: every file of every action's dist/, the CLI tarball, the standalone
+  // executables and every wrapper file (they pin those executables' checksums).
   const attested = [
     ...actions.flatMap((a) =>
       a.files.filter((f) => f.startsWith('dist/')).map((f) => `actions/${a.name}/${f}`),
     ),
     ...(cliTarball ? [relative(out, cliTarball)] : []),
+    ...bins,
+    ...wrappers.files,
   ];
   const sums = await checksums(out, attested);
   await writeFile(join(out, 'SHA256SUMS'), sums);
@@ -259,12 +284,14 @@ export async function assembleRelease(opts: AssembleOptions): Promise<AssembleRe
           files,
         })),
         cli: cliTarball ? relative(out, cliTarball) : null,
+        standalone: bins,
+        wrappers: { files: wrappers.files, sha256: wrappers.stamp.sha256 },
       },
       null,
       2,
     )}\n`,
   );
-  return { actions, cliTarball, checksums: join(out, 'SHA256SUMS') };
+  return { actions, cliTarball, wrappers, checksums: join(out, 'SHA256SUMS') };
 }
 
 async function main(): Promise<void> {
@@ -273,6 +300,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       tag: { type: 'string' },
       'no-cli': { type: 'boolean' },
+      'bin-dir': { type: 'string' },
     },
   });
   if (!values.out) {
@@ -282,6 +310,7 @@ async function main(): Promise<void> {
     out: values.out,
     tag: values.tag,
     cli: !values['no-cli'],
+    binDir: values['bin-dir'],
   });
   for (const a of result.actions) {
     console.log(`${a.repository} ${a.version}: ${relative(process.cwd(), a.dir)}`);

@@ -1,35 +1,24 @@
 /**
  * Runs in lerna's `version` lifecycle, after the package.json bumps and before the release
- * commit: files that quote the release version follow it. Today: the GitLab templates' pinned
- * `cli_version` default (the `@teleport-actions/cli` version their `npx` fallback fetches).
+ * commit: files that quote the release version follow it. Today: every copy of
+ * find-teleport-ci.sh (GitLab templates, the orb's sources, the Jenkins library) pins the
+ * CLI version of the same release, and the packed orb is packed again.
  * `--check` only reports drift (used by the tests).
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageIdentity, repoRoot } from '../build';
-
-// The `default:` line of the `cli_version` input (a few lines below its key).
-const CLI_VERSION_DEFAULT = /(\n {4}cli_version:\n(?: {6}.*\n)*? {6}default: )([^\n]+)/;
-
-/** `text` with the cli_version default set to `version`; undefined if it has no such input. */
-export function withCliVersion(text: string, version: string): string | undefined {
-  if (!CLI_VERSION_DEFAULT.test(text)) return undefined;
-  return text.replace(CLI_VERSION_DEFAULT, (_, head: string) => `${head}${version}`);
-}
+import { repoRoot } from '../build';
+import { cliVersion, generateWrappers, unreleasedStamp } from '../gen-wrappers';
+import { packOrb } from '../pack-orb';
 
 /** Files whose pinned version differs from the CLI's; rewritten unless `check`. */
 export async function syncVersions(root = repoRoot, check = false): Promise<string[]> {
-  const { version } = await packageIdentity(join(root, 'packages', 'cli'));
-  const templates = join(root, 'packages', 'gitlab', 'templates');
-  const drift: string[] = [];
-  for (const name of (await readdir(templates)).filter((n) => n.endsWith('.yml')).sort()) {
-    const path = join(templates, name);
-    const text = await readFile(path, 'utf8');
-    const updated = withCliVersion(text, version);
-    if (updated === undefined || updated === text) continue;
-    drift.push(relative(root, path));
-    if (!check) await writeFile(path, updated);
+  const stamp = unreleasedStamp(await cliVersion(root));
+  const drift = await generateWrappers(root, stamp, { check });
+  if (!check && drift.some((f) => f.includes('circleci'))) {
+    const orb = join(root, 'packages', 'circleci');
+    await writeFile(join(orb, 'orb.yml'), packOrb(join(orb, 'src')));
   }
   return drift;
 }
