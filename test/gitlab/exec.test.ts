@@ -322,6 +322,95 @@ describe('.teleport:kubernetes', () => {
   });
 });
 
+describe('.teleport:kubernetes by labels, and the tunnel templates', () => {
+  it('kubernetes_labels replaces kubernetes_cluster', async () => {
+    const file = await pipeline({
+      include: [
+        {
+          component: repo.component('teleport'),
+          inputs: { ...CONNECTION, kubernetes_labels: 'env=prod,team=web' },
+        },
+      ],
+      kube: { extends: '.teleport:kubernetes', script: ['echo "kubeconfig=$KUBECONFIG"'] },
+    });
+    const r = await runJob('kube', file, { variables: { TELEPORT_CI_BIN: fake.bin } });
+    expect(r.code, r.output).toBe(0);
+    const auth = teleportCalls(await fake.calls()).find((c) => c.argv[0] === 'auth-k8s')!;
+    expect(auth.argv).toEqual(expect.arrayContaining(['--kubernetes-labels', 'env=prod,team=web']));
+    expect(auth.argv).not.toContain('--kubernetes-cluster');
+  });
+
+  it('.teleport:database-tunnel opens the tunnel for the job and closes it after', async () => {
+    const file = await pipeline({
+      include: [
+        {
+          component: repo.component('teleport'),
+          inputs: {
+            ...CONNECTION,
+            setup: false,
+            database_service: 'orders',
+            database_name: 'orders',
+            database_username: 'ci',
+            database_listen: 'tcp://127.0.0.1:15432',
+          },
+        },
+      ],
+      migrate: {
+        extends: '.teleport:database-tunnel',
+        script: [
+          'echo "db=$TELEPORT_CI_DATABASE_TUNNEL_URI port=$TELEPORT_CI_DATABASE_TUNNEL_PORT"',
+        ],
+      },
+    });
+    const r = await runJob('migrate', file, { variables: { TELEPORT_CI_BIN: fake.bin } });
+    expect(r.code, r.output).toBe(0);
+    const calls = teleportCalls(await fake.calls());
+    expect(calls.map((c) => c.argv)).toEqual([
+      [
+        'database-tunnel',
+        '--proxy',
+        'teleport.example.com:443',
+        '--join-method',
+        'gitlab',
+        '--service',
+        'orders',
+        '--database',
+        'orders',
+        '--username',
+        'ci',
+        '--listen',
+        'tcp://127.0.0.1:15432',
+        '--print-env',
+      ],
+      ['cleanup'],
+    ]);
+    expect(r.output).toContain('db=tcp://127.0.0.1:15432 port=15432');
+  });
+
+  it('.teleport:application-tunnel passes app and app_listen', async () => {
+    const file = await pipeline({
+      include: [
+        {
+          component: repo.component('teleport'),
+          inputs: { ...CONNECTION, setup: false, app: 'grafana' },
+        },
+      ],
+      check: {
+        extends: '.teleport:application-tunnel',
+        script: ['echo "app=$TELEPORT_CI_APPLICATION_TUNNEL_URI"'],
+      },
+    });
+    const r = await runJob('check', file, { variables: { TELEPORT_CI_BIN: fake.bin } });
+    expect(r.code, r.output).toBe(0);
+    const tunnel = teleportCalls(await fake.calls())[0]!;
+    expect(tunnel.argv.slice(0, 1)).toEqual(['application-tunnel']);
+    expect(tunnel.argv).toEqual(
+      expect.arrayContaining(['--app', 'grafana', '--listen', 'tcp://127.0.0.1:8080']),
+    );
+    expect(r.output).toContain('app=tcp://127.0.0.1:8080');
+  });
+});
+
 describe('ssh component', () => {
   it('runs the command on <host>.<cluster> with the ssh config (image job, forced shell)', async () => {
     const file = await pipeline({

@@ -331,6 +331,15 @@ switch (cmd) {
     auth(['identity', 'kubeconfig.yaml']);
     lines.push('export KUBECONFIG=' + q(path.join(out, 'kubeconfig.yaml')));
     break;
+  case 'database-tunnel':
+  case 'application-tunnel': {
+    auth([]);
+    const listen = flag('listen');
+    const uri = new URL(listen);
+    lines.push('export TELEPORT_CI_' + cmd.toUpperCase().replace('-', '_') + '_URI=' + q(listen));
+    lines.push('export TELEPORT_CI_' + cmd.toUpperCase().replace('-', '_') + '_PORT=' + q(uri.port));
+    break;
+  }
   case 'cleanup':
     for (const dir of (fs.existsSync(made) ? fs.readFileSync(made, 'utf8') : '').split('\\n').filter(Boolean)) {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -91,7 +91,7 @@ describe('teleport component (hidden job templates)', () => {
     expect(before).toContain(
       '"$TELEPORT_CI" setup --version "17.4.2" --proxy "teleport.example.com:443" --print-env',
     );
-    expect(before).toContain('teleport_command=auth-ssh\n');
+    expect(before).toContain('teleport_command=auth-ssh; set --\n');
     expect(before).toContain(
       'TELEPORT_BOT_TOKEN="gitlab-demo" "$TELEPORT_CI" "$teleport_command" --proxy "teleport.example.com:443" --join-method "gitlab" ${teleport_roles:+',
     );
@@ -129,15 +129,12 @@ describe('teleport component (hidden job templates)', () => {
     const kube = out.kube as Job;
     expect(imageOf(audit)).toBe('registry.example.com/ci/node:20');
     expect(audit.id_tokens?.TBOT_GITLAB_JWT?.aud).toBe('teleport.example.com');
-    expect(joined(audit.before_script)).toContain('teleport_command=auth\n');
+    expect(joined(audit.before_script)).toContain('teleport_command=auth; set --\n');
     expect(joined(audit.before_script)).toContain('if [ "false" = "true" ]; then');
     expect(imageOf(kube)).toBe('my/kubectl:1');
+    expect(joined(kube.before_script)).toContain('teleport_kubernetes_cluster="prod-k8s"\n');
     expect(joined(kube.before_script)).toContain(
-      'teleport_command=auth-k8s teleport_kubernetes_cluster="prod-k8s"\n',
-    );
-    expect(joined(kube.before_script)).toContain(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
-      '${teleport_kubernetes_cluster:+--kubernetes-cluster "$teleport_kubernetes_cluster"}',
+      'else set -- --kubernetes-cluster "$teleport_kubernetes_cluster"; fi',
     );
   });
 

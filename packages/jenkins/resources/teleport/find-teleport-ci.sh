@@ -130,11 +130,7 @@ teleport_ci_from_download() {
     teleport_ci_fail "this copy of the wrapper is not a release, so no checksum is pinned for the standalone teleport-ci: use a released version, an image with Node.js 20 or later, or set TELEPORT_CI_BIN"
     return 1
   fi
-  # Tools first: fail before a 120 MB download that could not be checked.
-  if ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
-    teleport_ci_fail "this image has neither curl nor wget to download teleport-ci: install one, use an image with Node.js 20 or later, or set TELEPORT_CI_BIN"
-    return 1
-  fi
+  # A checksum tool first: fail before a 120 MB download that could not be checked.
   if ! command -v openssl >/dev/null 2>&1 && ! command -v sha256sum >/dev/null 2>&1 && ! command -v shasum >/dev/null 2>&1; then
     teleport_ci_sha256 /dev/null
     return 1
@@ -149,6 +145,10 @@ teleport_ci_from_download() {
     fi
     printf 'teleport-ci: %s does not match the pinned SHA-256: downloading it again\n' "$TELEPORT_CI" >&2
     rm -f "$TELEPORT_CI"
+  fi
+  if ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
+    teleport_ci_fail "this image has neither curl nor wget to download teleport-ci: install one, use an image with Node.js 20 or later, or set TELEPORT_CI_BIN"
+    return 1
   fi
   teleport_ci_url="${TELEPORT_CI_DOWNLOAD_URL:-$teleport_ci_release_url}/teleport-ci-$teleport_ci_target"
   printf 'teleport-ci: downloading %s\n' "$teleport_ci_url" >&2
