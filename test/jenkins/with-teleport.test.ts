@@ -308,11 +308,11 @@ ${RECORD_AFTER}`,
     expect(calls[1]!.args).toContain('--kubernetes-labels=env=prod,team=payments');
   });
 
-  it("skips setup with version 'none' and runs the CLI named as a list of words", async () => {
+  it("skips setup with version 'none' and runs the CLI cliPath names", async () => {
     const s = await sandbox(); // no teleport-ci on PATH
     const b = await runPipeline(
       s,
-      `withTeleport(${groovyArgs({ ...BASE, version: 'none', cli: ['bash', FAKE_CLI] })}) {${RECORD_INSIDE}
+      `withTeleport(${groovyArgs({ ...BASE, version: 'none', cliPath: FAKE_CLI })}) {${RECORD_INSIDE}
 }`,
     );
     expectSuccess(b);
@@ -352,16 +352,33 @@ ${RECORD_AFTER}`,
     await expectCleanedUp(s2);
   });
 
-  it('explains a CLI that is not on the agent', async () => {
-    const s = await sandbox();
+  it('names cliPath when it is not an executable, runs nothing, and deletes its folder', async () => {
+    const s = await sandbox({ fake: true }); // teleport-ci on PATH too: cliPath comes first
+    const missing = join(s.root, 'no-such-teleport-ci');
     const b = await runPipeline(
       s,
-      `withTeleport(${groovyArgs({ ...BASE, cli: 'teleport-ci-not-installed' })}) { echo 'BODY' }`,
+      `withTeleport(${groovyArgs({ ...BASE, cliPath: missing })}) { echo 'BODY RAN' }`,
     );
     expectFailure(
       b,
-      "withTeleport: 'teleport-ci-not-installed' was not found on this agent: install Node.js and the CLI",
+      `withTeleport: teleport-ci: cliPath is '${missing}', which is not an executable file: give the path of teleport-ci, or leave cliPath out`,
     );
+    expect(b.log).not.toContain('BODY RAN');
+    expect(await fakeCalls(s)).toEqual([]);
+    expect(await leftovers(s)).toEqual([]);
+  });
+
+  it('says what replaced the cli option, before running anything', async () => {
+    const s = await sandbox({ fake: true });
+    const b = await runPipeline(
+      s,
+      `withTeleport(${groovyArgs({ ...BASE, cli: 'npx -y @teleport-actions/cli' })}) { echo 'BODY RAN' }`,
+    );
+    expectFailure(
+      b,
+      "withTeleport: option 'cli' is gone: use cliPath: '/path/to/teleport-ci' (or leave it out: the step finds or downloads the CLI)",
+    );
+    expect(await fakeCalls(s)).toEqual([]);
     expect(await leftovers(s)).toEqual([]);
   });
 
