@@ -150,10 +150,14 @@ export async function runPipeline(
 
   const started = Date.now();
   // One stream for stdout and stderr, as Jenkins' build log: lines stay in order.
-  const child = spawn('sh', ['-c', 'exec groovy "$@" 2>&1', 'sh', STUBS, opts.library ?? LIBRARY, file], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'sh',
+    ['-c', 'exec groovy "$@" 2>&1', 'sh', STUBS, opts.library ?? LIBRARY, file],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (d: Buffer) => {
     log += d.toString();

@@ -27,7 +27,13 @@ describe('Jenkins shared library files', () => {
     expect(source).toMatch(/^def call\(Map opts = \[:\], Closure body\)/m);
     expect(Object.keys(flags).length).toBeGreaterThan(10);
     expect(own).toEqual(
-      expect.arrayContaining(['kind', 'version', 'cliPath', 'cliDownloadUrl', 'registrationSecretCredentialsId']),
+      expect.arrayContaining([
+        'kind',
+        'version',
+        'cliPath',
+        'cliDownloadUrl',
+        'registrationSecretCredentialsId',
+      ]),
     );
   });
 

@@ -1,7 +1,9 @@
 /**
  * withTeleport's flow, run by groovy in the stand-in Pipeline runtime with a fake teleport-ci:
  * what the CLI is called with, what the block sees, what is gone after it, and that cleanup
- * and the folder's deletion happen however the block ends.
+ * and the folder's deletion happen however the block ends. Options validation, the order in
+ * which teleport-ci is found and the steps' order are JenkinsPipelineUnit's tests
+ * (pipeline-unit/); these run the step's real shell scripts with a real /bin/sh.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,6 @@ import {
   type Sandbox,
   SKIP_GROOVY,
   sandbox,
-  stepOptions,
 } from './harness';
 
 const PROXY = 'teleport.example.com:443';
@@ -178,32 +179,6 @@ ${RECORD_AFTER}`,
     await expectCleanedUp(s);
   });
 
-  it('fails on an unknown option, naming the known ones, before running anything', async () => {
-    const s = await sandbox({ fake: true });
-    const b = await runPipeline(
-      s,
-      `withTeleport(proxy: '${PROXY}', tokn: 'jenkins-bot') { echo 'BODY' }`,
-    );
-    const { flags, own } = await stepOptions();
-    const known = [...Object.keys(flags), ...own];
-    expect(known).toContain('registrationSecretCredentialsId');
-    expectFailure(b, `withTeleport: unknown option 'tokn'; known: ${known.join(', ')}`);
-    expect(await fakeCalls(s)).toEqual([]);
-    expect(existsSync(s.workspaceTmp)).toBe(false);
-  });
-
-  it('fails on an unknown kind and without a block', async () => {
-    const s = await sandbox({ fake: true });
-    const kind = await runPipeline(s, `withTeleport(proxy: 'p', kind: 'daemon') { echo 'BODY' }`);
-    expectFailure(
-      kind,
-      "withTeleport: kind 'daemon' is not one of auth, auth-ssh, auth-k8s, auth-app, database-tunnel, application-tunnel",
-    );
-    const noBlock = await runPipeline(s, `withTeleport(proxy: 'p', token: 't')`);
-    expectFailure(noBlock, 'withTeleport: needs a block');
-    expect(await fakeCalls(s)).toEqual([]);
-  });
-
   it('hands the registration secret to the join only, and never prints it', async () => {
     const s = await sandbox({ fake: true });
     const secret = 'bk-Secret-4f1d9c';
@@ -350,36 +325,6 @@ ${RECORD_AFTER}`,
     expectFailure(bad, 'boom');
     expect(bad.log).toContain('withTeleport: teleport-ci cleanup failed');
     await expectCleanedUp(s2);
-  });
-
-  it('names cliPath when it is not an executable, runs nothing, and deletes its folder', async () => {
-    const s = await sandbox({ fake: true }); // teleport-ci on PATH too: cliPath comes first
-    const missing = join(s.root, 'no-such-teleport-ci');
-    const b = await runPipeline(
-      s,
-      `withTeleport(${groovyArgs({ ...BASE, cliPath: missing })}) { echo 'BODY RAN' }`,
-    );
-    expectFailure(
-      b,
-      `withTeleport: teleport-ci: cliPath is '${missing}', which is not an executable file: give the path of teleport-ci, or leave cliPath out`,
-    );
-    expect(b.log).not.toContain('BODY RAN');
-    expect(await fakeCalls(s)).toEqual([]);
-    expect(await leftovers(s)).toEqual([]);
-  });
-
-  it('says what replaced the cli option, before running anything', async () => {
-    const s = await sandbox({ fake: true });
-    const b = await runPipeline(
-      s,
-      `withTeleport(${groovyArgs({ ...BASE, cli: 'npx -y @teleport-actions/cli' })}) { echo 'BODY RAN' }`,
-    );
-    expectFailure(
-      b,
-      "withTeleport: option 'cli' is gone: use cliPath: '/path/to/teleport-ci' (or leave it out: the step finds or downloads the CLI)",
-    );
-    expect(await fakeCalls(s)).toEqual([]);
-    expect(await leftovers(s)).toEqual([]);
   });
 
   it('nests: the inner block adds to and then restores the outer one', async () => {
