@@ -355,6 +355,22 @@ class WithTeleportTest extends BasePipelineTest {
   }
 
   @Test
+  void everyScriptItRunsIsPosixShThatShellcheckAndDashAccept() {
+    String explicit = fakeCli('explicit')
+    assertNull(build(BASE + [cliPath: explicit, kind: 'database-tunnel', service: "it's", listen: 'tcp://127.0.0.1:5432']))
+    assertEquals(5, shSteps.size())
+    shSteps.eachWithIndex { Map step, int i ->
+      File file = root.resolve("step-${i}.sh").toFile()
+      file.text = step.script
+      for (List<String> check : [['shellcheck', '-s', 'sh', file.path], ['dash', '-n', file.path]]) {
+        Process p = check.execute()
+        String out = p.inputStream.getText('UTF-8') + p.errorStream.getText('UTF-8')
+        assertEquals("${check[0]} on the '${step.label}' script:\n${out}".toString(), 0, p.waitFor())
+      }
+    }
+  }
+
+  @Test
   void runsSetupThenTheKindWithTheTokenInTheEnvironmentAndTheBlockGetsTheVariables() {
     String explicit = fakeCli('explicit')
     assertNull(build(BASE + [cliPath: explicit, kind: 'auth-ssh', version: '17.4.2']))
