@@ -85,7 +85,7 @@ function withTeleport(body: string): string {
     joinMethod: 'token',
     kind: 'auth-ssh',
     version: '17.4.2',
-    cli: `node ${CLI_BUNDLE}`,
+    cliPath: CLI_BUNDLE,
   });
   return `withTeleport(${options}) {\n${body}\n}`;
 }
@@ -209,7 +209,7 @@ echo "AFTER: TELEPORT_CI_SSH_CONFIG=\${env.TELEPORT_CI_SSH_CONFIG}"`,
         ...(withSecret ? { registrationSecretCredentialsId: 'tbot-registration' } : {}),
         kind: 'auth-ssh',
         version: '18.6.4',
-        cli: `node ${CLI_BUNDLE}`,
+        cliPath: CLI_BUNDLE,
       });
       return `withTeleport(${options}) {\n  sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ${LOGIN}@${NODE} "echo ${line} >> ~/run_log"'\n}`;
     };
