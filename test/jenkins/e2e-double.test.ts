@@ -3,20 +3,30 @@
  * which installs the stand-in tbot from the Teleport double's CDN, joins its auth with a
  * single-use `token` join token, and the build's `ssh` reaches the double's node. The build log
  * is checked for secrets, and the block's variables and folder are gone afterwards.
+ *
+ * "Any agent": the same on an agent without Node.js, whose `sh` steps see only a POSIX shell and
+ * a few tools (no node, npm or bash): the step downloads the standalone teleport-ci from a
+ * release (served over HTTPS), checks it against the SHA-256 stamped into the library's
+ * resource, and runs it; a tampered download is refused and nothing runs.
  */
 import { execFile } from 'node:child_process';
-import { access, mkdtemp } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stampFragment } from '../../scripts/gen-wrappers';
 import { type Double, startDouble } from '../double';
 import { ensureLoginUser } from '../double/ssh/users';
+import { makeShellOnlyPath } from '../wrappers/shell-only';
+import { type ServedRelease, serveRelease } from '../wrappers/standalone-release';
 import {
   type BuildResult,
   CLI_BUNDLE,
   groovyArgs,
   groovyProblem,
+  LIBRARY,
   leftovers,
   result,
   runPipeline,
@@ -26,6 +36,7 @@ import {
 } from './harness';
 
 const exec = promisify(execFile);
+const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const LOGIN = 'ci-jenkins-e2e';
 const NODE = 'node-1.teleport.example.test';
 const BOT = 'ci-jenkins';
@@ -33,6 +44,7 @@ const BOT = 'ci-jenkins';
 const TOKEN = `jenkins-e2e-${process.pid}-${Date.now().toString(36)}`;
 
 let double: Double;
+let release: ServedRelease | undefined;
 
 /**
  * No private key, certificate body or SSH certificate anywhere in the build log, and not the
@@ -73,7 +85,7 @@ function withTeleport(body: string): string {
     joinMethod: 'token',
     kind: 'auth-ssh',
     version: '17.4.2',
-    cli: `node ${CLI_BUNDLE}`,
+    cliPath: CLI_BUNDLE,
   });
   return `withTeleport(${options}) {\n${body}\n}`;
 }
@@ -101,6 +113,7 @@ describeGroovy('withTeleport with the real CLI against the Teleport double', () 
     await ensureLoginUser(LOGIN);
   }, 120_000);
   afterAll(async () => {
+    await release?.close();
     await double?.close();
   });
 
@@ -196,7 +209,7 @@ echo "AFTER: TELEPORT_CI_SSH_CONFIG=\${env.TELEPORT_CI_SSH_CONFIG}"`,
         ...(withSecret ? { registrationSecretCredentialsId: 'tbot-registration' } : {}),
         kind: 'auth-ssh',
         version: '18.6.4',
-        cli: `node ${CLI_BUNDLE}`,
+        cliPath: CLI_BUNDLE,
       });
       return `withTeleport(${options}) {\n  sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ${LOGIN}@${NODE} "echo ${line} >> ~/run_log"'\n}`;
     };
@@ -227,4 +240,138 @@ echo "AFTER: TELEPORT_CI_SSH_CONFIG=\${env.TELEPORT_CI_SSH_CONFIG}"`,
       true,
     ]);
   }, 240_000);
+  /**
+   * The library as a release ships it: vars/ as in the repository, the resource stamped with
+   * the served release's checksums. Its default download URL leads nowhere, so only
+   * `cliDownloadUrl` can make the download work.
+   */
+  async function releasedLibrary(root: string, served: ServedRelease): Promise<string> {
+    const library = join(root, 'library');
+    await mkdir(join(library, 'resources', 'teleport'), { recursive: true });
+    await symlink(join(LIBRARY, 'vars'), join(library, 'vars'));
+    const resource = 'resources/teleport/find-teleport-ci.sh';
+    const stamp = { ...served.stamp, url: 'https://127.0.0.1:9/not-the-release' };
+    await writeFile(
+      join(library, resource),
+      stampFragment(await readFile(join(LIBRARY, resource), 'utf8'), stamp),
+    );
+    return library;
+  }
+
+  /** A build on a Node-less agent: its sh steps' PATH holds a shell and a few tools only. */
+  async function buildOnBareAgent(s: Sandbox, pipeline: string): Promise<BuildResult> {
+    release ??= await serveRelease(double.ca);
+    const agentPath = await makeShellOnlyPath(join(s.root, 'agent-bin'), {
+      shell: 'dash',
+      download: 'curl',
+      extra: ['tar', 'gzip', 'tee', 'ssh'],
+    });
+    return runPipeline(s, pipeline, {
+      library: await releasedLibrary(s.root, release),
+      agentPath,
+      env: {
+        ...double.env,
+        // curl (the download) and the standalone CLI trust the double's CA.
+        CURL_CA_BUNDLE: double.ca.certPath,
+        // The stand-in tbot is a sh/JS polyglot: it needs a node, which the agent does not have.
+        TELEPORT_DOUBLE_NODE: process.execPath,
+        XDG_CACHE_HOME: join(s.root, 'cache'),
+        BUILD_TAG: `jenkins-bare-${Date.now()}`,
+      },
+      timeoutMs: 180_000,
+    });
+  }
+
+  function bareAgentStep(token: string, body: string): string {
+    const options = groovyArgs({
+      proxy: double.proxy.addr,
+      token,
+      joinMethod: 'token',
+      kind: 'auth-ssh',
+      version: '17.4.2',
+      cliDownloadUrl: release!.stamp.url,
+    });
+    return `withTeleport(${options}) {\n${body}\n}`;
+  }
+
+  function addJoinToken(name: string): void {
+    double.auth!.addToken({
+      kind: 'token',
+      version: 'v2',
+      metadata: { name },
+      spec: { roles: ['Bot'], join_method: 'token', bot_name: BOT },
+    });
+  }
+
+  it('an agent without Node.js: downloads the standalone CLI, checks it, joins, and ssh reaches the node', async () => {
+    release ??= await serveRelease(double.ca);
+    const token = `jenkins-bare-${process.pid}-${Date.now().toString(36)}`;
+    addJoinToken(token);
+    const s = await sandbox();
+    const line = `jenkins-bare-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const asked = release.server.requests.length;
+    const b = await buildOnBareAgent(
+      s,
+      `${bareAgentStep(
+        token,
+        `  sh 'for t in node npm npx bash; do if command -v "$t"; then exit 1; fi; done; echo "NO NODE, NPM, NPX OR BASH"'
+  sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ${LOGIN}@${NODE} "echo ${line} >> ~/run_log"'`,
+      )}`,
+    );
+    expect(b.log, b.log).toMatch(/Finished: SUCCESS\s*$/);
+    expect(b.log).toContain('NO NODE, NPM, NPX OR BASH');
+
+    // The CLI came from cliDownloadUrl, once, and that file is what ran, cleanup included.
+    const url = `${release.stamp.url}/teleport-ci-linux-amd64`;
+    expect(b.log).toContain(`teleport-ci: downloading ${url}`);
+    expect(release.server.requests.slice(asked)).toEqual([
+      `/v${release.version}/teleport-ci-linux-amd64`,
+    ]);
+    const downloaded = join(
+      s.root,
+      'cache',
+      'teleport-ci',
+      'downloads',
+      `teleport-ci-${release.version}-linux-amd64`,
+    );
+    expect(b.log).toContain(`${downloaded} cleanup --state-file=`);
+
+    const { stdout } = await exec('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+    expect(stdout.trim()).toBe(line);
+    expect(double.auth!.joins.filter((j) => j.token === token)).toMatchObject([
+      { ok: true, joinMethod: 'token', bot: BOT },
+    ]);
+    expect(await leftovers(s)).toEqual([]);
+    expect(b.log).not.toContain(token);
+    expectNoSecrets(b);
+  }, 600_000);
+
+  it('an agent without Node.js: a tampered download is refused and nothing runs', async () => {
+    release ??= await serveRelease(double.ca);
+    const token = `jenkins-tampered-${process.pid}-${Date.now().toString(36)}`;
+    addJoinToken(token);
+    const path = `/v${release.version}/teleport-ci-linux-amd64`;
+    const genuine = await readFile(release.cli.path);
+    const tampered = Buffer.from(genuine);
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 0xff, tampered.length - 1);
+    release.server.serve(path, tampered);
+    try {
+      const s = await sandbox();
+      const b = await buildOnBareAgent(s, bareAgentStep(token, `  echo 'BODY RAN'`));
+      expect(b.log, b.log).toMatch(/Finished: FAILURE\s*$/);
+      const error = /^ERROR: (.*)$/m.exec(b.log)?.[1] ?? '';
+      expect(error).toBe(
+        `withTeleport: teleport-ci: the file at ${release.stamp.url}/teleport-ci-linux-amd64 has SHA-256 ${await sha256Of(tampered)}, not the ${release.cli.sha256} this release pins: nothing was run; check cliDownloadUrl (a mirror must serve this release's teleport-ci ${release.version})`,
+      );
+      expect(b.log).not.toContain('BODY RAN');
+      // Nothing ran: no CLI step, no join, no executable kept.
+      expect(b.log).not.toMatch(/\[Pipeline\] sh \(teleport-ci /);
+      expect(double.auth!.joins.filter((j) => j.token === token)).toEqual([]);
+      const downloads = join(s.root, 'cache', 'teleport-ci', 'downloads');
+      expect(await readdir(downloads)).toEqual([]);
+      expect(await leftovers(s)).toEqual([]);
+    } finally {
+      release.server.serve(path, genuine);
+    }
+  }, 600_000);
 });

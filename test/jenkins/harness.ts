@@ -115,6 +115,10 @@ export async function runPipeline(
     credentials?: Record<string, string>;
     /** The shell `sh` runs: /bin/sh (dash, as Jenkins) by default. */
     shell?: string;
+    /** The library's folder (vars/, resources/): packages/jenkins by default. */
+    library?: string;
+    /** PATH of the build's `sh` steps, when it differs from the one groovy runs with. */
+    agentPath?: string;
     timeoutMs?: number;
   } = {},
 ): Promise<BuildResult> {
@@ -138,6 +142,7 @@ export async function runPipeline(
     FAKE_TELEPORT_CI_DIR: s.fakeDir,
     STUB_TMP: join(s.root, 'stub-tmp'),
     STUB_SH: opts.shell,
+    STUB_AGENT_PATH: opts.agentPath,
     STUB_CREDENTIALS: opts.credentials ? JSON.stringify(opts.credentials) : undefined,
     ...opts.env,
   };
@@ -145,10 +150,14 @@ export async function runPipeline(
 
   const started = Date.now();
   // One stream for stdout and stderr, as Jenkins' build log: lines stay in order.
-  const child = spawn('sh', ['-c', 'exec groovy "$@" 2>&1', 'sh', STUBS, LIBRARY, file], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'sh',
+    ['-c', 'exec groovy "$@" 2>&1', 'sh', STUBS, opts.library ?? LIBRARY, file],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (d: Buffer) => {
     log += d.toString();

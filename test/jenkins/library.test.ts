@@ -27,7 +27,13 @@ describe('Jenkins shared library files', () => {
     expect(source).toMatch(/^def call\(Map opts = \[:\], Closure body\)/m);
     expect(Object.keys(flags).length).toBeGreaterThan(10);
     expect(own).toEqual(
-      expect.arrayContaining(['kind', 'version', 'cli', 'registrationSecretCredentialsId']),
+      expect.arrayContaining([
+        'kind',
+        'version',
+        'cliPath',
+        'cliDownloadUrl',
+        'registrationSecretCredentialsId',
+      ]),
     );
   });
 
@@ -70,13 +76,20 @@ describe('Jenkins shared library files', () => {
     expect(COMMANDS).toHaveProperty('cleanup');
   });
 
-  it('README covers installing the library, agents, examples, join methods and the daemon', () => {
+  it('README covers installing and pinning the library, agents, examples, join methods and the daemon', () => {
     for (const topic of [
       'Global Trusted Pipeline Libraries',
       'Library Path',
       "@Library('teleport') _",
+      "@Library('teleport@v1.2.3') _",
+      'teleport-actions/jenkins-library',
+      'gh attestation verify',
+      'cliPath',
+      'cliDownloadUrl',
+      'TELEPORT_CI_BIN',
       'Node.js 20',
-      'teleport-ci.cjs',
+      'apk add nodejs npm',
+      'JenkinsPipelineUnit',
       'Deploying tbot on Jenkins',
       'ssh -F "$TELEPORT_CI_SSH_CONFIG"',
       'kubectl',
@@ -87,6 +100,7 @@ describe('Jenkins shared library files', () => {
       'OpenID Connect Provider plugin',
       'teleport-ci daemon install',
       'default-jre-headless',
+      'maven',
     ]) {
       expect(readme, topic).toContain(topic);
     }

@@ -25,8 +25,8 @@ const KINDS = [
   'database-tunnel',
   'application-tunnel',
 ] as const;
-const CLI = [process.execPath, CLI_BUNDLE];
-const BASE = { proxy: 'teleport.example.com:443', token: 'jenkins-bot', cli: CLI };
+const CLI = CLI_BUNDLE;
+const BASE = { proxy: 'teleport.example.com:443', token: 'jenkins-bot', cliPath: CLI };
 
 /** A local port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -140,7 +140,7 @@ withTeleport(${groovyArgs({ ...BASE, joinMethod: 'bound_keypair', kind: 'auth-ss
     // No proxy: with one, setup asks it for the edition first.
     const b = await runPipeline(
       s,
-      `withTeleport(${groovyArgs({ token: 'jenkins-bot', cli: CLI, joinMethod: 'bound_keypair', version: '17.4.2', cdnBaseUrl: `http://127.0.0.1:${port}` })}) { echo 'BODY RAN' }`,
+      `withTeleport(${groovyArgs({ token: 'jenkins-bot', cliPath: CLI, joinMethod: 'bound_keypair', version: '17.4.2', cdnBaseUrl: `http://127.0.0.1:${port}` })}) { echo 'BODY RAN' }`,
       { env: { XDG_CACHE_HOME: `${s.root}/cache` } },
     );
     await expectFailedCleanly(

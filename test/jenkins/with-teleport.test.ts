@@ -1,7 +1,9 @@
 /**
  * withTeleport's flow, run by groovy in the stand-in Pipeline runtime with a fake teleport-ci:
  * what the CLI is called with, what the block sees, what is gone after it, and that cleanup
- * and the folder's deletion happen however the block ends.
+ * and the folder's deletion happen however the block ends. Options validation, the order in
+ * which teleport-ci is found and the steps' order are JenkinsPipelineUnit's tests
+ * (pipeline-unit/); these run the step's real shell scripts with a real /bin/sh.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,6 @@ import {
   type Sandbox,
   SKIP_GROOVY,
   sandbox,
-  stepOptions,
 } from './harness';
 
 const PROXY = 'teleport.example.com:443';
@@ -178,32 +179,6 @@ ${RECORD_AFTER}`,
     await expectCleanedUp(s);
   });
 
-  it('fails on an unknown option, naming the known ones, before running anything', async () => {
-    const s = await sandbox({ fake: true });
-    const b = await runPipeline(
-      s,
-      `withTeleport(proxy: '${PROXY}', tokn: 'jenkins-bot') { echo 'BODY' }`,
-    );
-    const { flags, own } = await stepOptions();
-    const known = [...Object.keys(flags), ...own];
-    expect(known).toContain('registrationSecretCredentialsId');
-    expectFailure(b, `withTeleport: unknown option 'tokn'; known: ${known.join(', ')}`);
-    expect(await fakeCalls(s)).toEqual([]);
-    expect(existsSync(s.workspaceTmp)).toBe(false);
-  });
-
-  it('fails on an unknown kind and without a block', async () => {
-    const s = await sandbox({ fake: true });
-    const kind = await runPipeline(s, `withTeleport(proxy: 'p', kind: 'daemon') { echo 'BODY' }`);
-    expectFailure(
-      kind,
-      "withTeleport: kind 'daemon' is not one of auth, auth-ssh, auth-k8s, auth-app, database-tunnel, application-tunnel",
-    );
-    const noBlock = await runPipeline(s, `withTeleport(proxy: 'p', token: 't')`);
-    expectFailure(noBlock, 'withTeleport: needs a block');
-    expect(await fakeCalls(s)).toEqual([]);
-  });
-
   it('hands the registration secret to the join only, and never prints it', async () => {
     const s = await sandbox({ fake: true });
     const secret = 'bk-Secret-4f1d9c';
@@ -308,11 +283,11 @@ ${RECORD_AFTER}`,
     expect(calls[1]!.args).toContain('--kubernetes-labels=env=prod,team=payments');
   });
 
-  it("skips setup with version 'none' and runs the CLI named as a list of words", async () => {
+  it("skips setup with version 'none' and runs the CLI cliPath names", async () => {
     const s = await sandbox(); // no teleport-ci on PATH
     const b = await runPipeline(
       s,
-      `withTeleport(${groovyArgs({ ...BASE, version: 'none', cli: ['bash', FAKE_CLI] })}) {${RECORD_INSIDE}
+      `withTeleport(${groovyArgs({ ...BASE, version: 'none', cliPath: FAKE_CLI })}) {${RECORD_INSIDE}
 }`,
     );
     expectSuccess(b);
@@ -350,19 +325,6 @@ ${RECORD_AFTER}`,
     expectFailure(bad, 'boom');
     expect(bad.log).toContain('withTeleport: teleport-ci cleanup failed');
     await expectCleanedUp(s2);
-  });
-
-  it('explains a CLI that is not on the agent', async () => {
-    const s = await sandbox();
-    const b = await runPipeline(
-      s,
-      `withTeleport(${groovyArgs({ ...BASE, cli: 'teleport-ci-not-installed' })}) { echo 'BODY' }`,
-    );
-    expectFailure(
-      b,
-      "withTeleport: 'teleport-ci-not-installed' was not found on this agent: install Node.js and the CLI",
-    );
-    expect(await leftovers(s)).toEqual([]);
   });
 
   it('nests: the inner block adds to and then restores the outer one', async () => {

@@ -8,10 +8,14 @@
 // Thin on purpose: the teleport-ci CLI does the work (install tbot, join, write credentials,
 // start tunnels). This step only
 //   1. makes a private folder for this block under the build's temp dir,
-//   2. runs `teleport-ci setup` and `teleport-ci <kind>` there with `--print-env`,
-//   3. runs the body inside withEnv() with the variables the CLI printed, so they exist only
+//   2. finds teleport-ci with the library's resource teleport/find-teleport-ci.sh (the same POSIX
+//      sh every wrapper runs): cliPath (or $TELEPORT_CI_BIN), teleport-ci on PATH, the pinned npm
+//      package when Node.js 20+ is there, else the standalone executable, downloaded and checked
+//      against the SHA-256 the release wrote into that file,
+//   3. runs `teleport-ci setup` and `teleport-ci <kind>` there with `--print-env`,
+//   4. runs the body inside withEnv() with the variables the CLI printed, so they exist only
 //      inside the block,
-//   4. in `finally`, runs `teleport-ci cleanup` (stops tunnels) and deletes the folder, even
+//   5. in `finally`, runs `teleport-ci cleanup` (stops tunnels) and deletes the folder, even
 //      when the body fails.
 // Every value reaches the shell single-quoted (quote()), never interpolated.
 
@@ -40,7 +44,13 @@ Map<String, String> kindFlags() {
 /** Options this step reads itself. */
 @NonCPS
 List<String> ownOptions() {
-  return ['token', 'kind', 'version', 'cdnBaseUrl', 'cli', 'registrationSecretCredentialsId', 'debug']
+  return ['token', 'kind', 'version', 'cdnBaseUrl', 'cliPath', 'cliDownloadUrl', 'registrationSecretCredentialsId', 'debug']
+}
+
+/** Options of earlier versions, and what replaced them. */
+@NonCPS
+Map<String, String> replacedOptions() {
+  return [cli: "cliPath: '/path/to/teleport-ci' (or leave it out: the step finds or downloads the CLI)"]
 }
 
 @NonCPS
@@ -54,6 +64,8 @@ String checkOptions(Map opts) {
   List<String> known = new ArrayList<String>(kindFlags().keySet())
   known.addAll(ownOptions())
   for (Object key : opts.keySet()) {
+    String replacement = replacedOptions()[String.valueOf(key)]
+    if (replacement) return "withTeleport: option '${key}' is gone: use ${replacement}".toString()
     if (!known.contains(String.valueOf(key))) {
       return "withTeleport: unknown option '${key}'; known: ${known.join(', ')}".toString()
     }
@@ -61,6 +73,17 @@ String checkOptions(Map opts) {
   String kind = opts.kind == null ? 'auth' : String.valueOf(opts.kind)
   if (!kinds().contains(kind)) {
     return "withTeleport: kind '${kind}' is not one of ${kinds().join(', ')}".toString()
+  }
+  for (String path : ['cliPath', 'cliDownloadUrl']) {
+    if (opts.containsKey(path) && (opts[path] == null || String.valueOf(opts[path]).trim().isEmpty())) {
+      return "withTeleport: ${path} is empty: give a value, or leave the option out".toString()
+    }
+  }
+  if (opts.cliPath && !String.valueOf(opts.cliPath).startsWith('/')) {
+    return "withTeleport: cliPath '${opts.cliPath}' is not an absolute path: give the full path of teleport-ci on the agent, e.g. '/usr/local/bin/teleport-ci'".toString()
+  }
+  if (opts.cliDownloadUrl && !(String.valueOf(opts.cliDownloadUrl) ==~ /https?:\/\/\S+/)) {
+    return "withTeleport: cliDownloadUrl '${opts.cliDownloadUrl}' is not an http(s) URL: give the folder URL that holds teleport-ci-linux-amd64 and teleport-ci-linux-arm64".toString()
   }
   return null
 }
@@ -79,12 +102,52 @@ String shellCommand(List words) {
   return quoted.join(' ')
 }
 
-/** `cli:` as words: 'teleport-ci', '/opt/teleport-ci.cjs', 'npx -y @teleport-actions/cli', or a list. */
+/**
+ * The environment of the step that finds the CLI: the options become the variables
+ * find-teleport-ci.sh reads (an unset option leaves the agent's own variable in force).
+ */
 @NonCPS
-List<String> cliWords(Object cli) {
-  if (cli == null || String.valueOf(cli).trim().isEmpty()) return ['teleport-ci']
-  if (cli instanceof List) return cli.collect { String.valueOf(it) }
-  return String.valueOf(cli).trim().split(/\s+/) as List<String>
+List<String> findEnv(Map opts, String folder) {
+  List<String> vars = ["TMPDIR=${folder}/tmp".toString()]
+  if (opts.cliPath) vars.add("TELEPORT_CI_BIN=${opts.cliPath}".toString())
+  if (opts.cliDownloadUrl) vars.add("TELEPORT_CI_DOWNLOAD_URL=${opts.cliDownloadUrl}".toString())
+  return vars
+}
+
+/**
+ * A script that defines find-teleport-ci.sh's functions and prints the path of teleport-ci
+ * (progress and errors go to stderr). Each `sh` step is a new shell: the path is what carries
+ * over, through returnStdout. Tracing is off inside the fragment unless `debug` is on: a few
+ * hundred traced lines would bury its one-line error.
+ */
+@NonCPS
+String findScript(String fragment, boolean debug, String command) {
+  return [debug ? 'set -x' : 'set +x', fragment, command].join('\n')
+}
+
+/** The path find-teleport-ci.sh printed: its last line, which must be an absolute path. */
+@NonCPS
+String foundPath(String stdout) {
+  List<String> lines = (stdout ?: '').readLines().findAll { it.trim() }
+  String path = lines ? lines[-1].trim() : ''
+  if (!path.startsWith('/')) {
+    return null
+  }
+  return path
+}
+
+/**
+ * find-teleport-ci.sh names the variables it reads; on Jenkins the fix is the step's option.
+ * The line keeps its own reason and gains the option's name.
+ */
+@NonCPS
+String findFailure(String stderr, String shMessage, Map opts) {
+  String line = cliFailure(stderr, shMessage, ['find-teleport-ci.sh'])
+  if (opts.cliPath) line = line.replace("TELEPORT_CI_BIN is '", "cliPath is '").replace('or unset it', 'or leave cliPath out')
+  if (opts.cliDownloadUrl) line = line.replace('check TELEPORT_CI_DOWNLOAD_URL', 'check cliDownloadUrl')
+  return line
+    .replace('set TELEPORT_CI_BIN', "set cliPath: '/path/to/teleport-ci'")
+    .replace('set TELEPORT_CI_DOWNLOAD_URL', 'set cliDownloadUrl')
 }
 
 /** A list option as the CLI reads it: 'a,b', or a Groovy list/map. */
@@ -147,9 +210,9 @@ String cliFailure(String stderr, String shMessage, List<String> cli) {
   }
   String own = lines.reverse().find { it.startsWith('teleport-ci:') }
   if (own) return "withTeleport: ${own}".toString()
-  if ((shMessage ?: '').contains('exit code 127')) {
-    return ("withTeleport: '${cli.join(' ')}' was not found on this agent: install Node.js and " +
-      "the CLI, or set cli: 'npx -y @teleport-actions/cli' or cli: 'node /path/to/teleport-ci.cjs'").toString()
+  if ((shMessage ?: '').contains('exit code 126') || (shMessage ?: '').contains('exit code 127')) {
+    return ("withTeleport: '${cli.join(' ')}' could not be run on this agent (${lines ? lines[-1] : shMessage}): " +
+      "set cliPath to a teleport-ci executable, or leave cliPath out to download it").toString()
   }
   String last = lines ? lines[-1] : (shMessage ?: 'failed')
   return "withTeleport: ${cli.join(' ')}: ${last}".toString()
@@ -213,26 +276,51 @@ String unexpected(String s, int at) {
   return "unexpected output from teleport-ci: ${eol < 0 ? rest : rest.substring(0, eol)}".toString()
 }
 
-/** Runs the CLI with `args`; returns the withEnv() entries it printed, or fails the build with its reason. */
-List<String> runCli(List<String> cli, List<String> args, String folder, List<String> cliEnv) {
-  String errFile = "${folder}/cli-stderr.log"
-  String script = captureStderr(shellCommand(cli + args), errFile, "${folder}/cli-status")
-  String out
+/**
+ * Runs `script` (built with captureStderr) and returns its stdout; on failure, fails the build
+ * with `explain(stderr, sh's message)`: the tool's own one-line reason, shown live above too.
+ */
+String runCaptured(String script, String label, List<String> vars, String errFile, Closure explain) {
   String failure = null
+  String out = null
   try {
-    out = withEnv(cliEnv) {
-      sh(script: script, returnStdout: true, label: "teleport-ci ${args[0]}")
+    out = withEnv(vars) {
+      sh(script: script, returnStdout: true, label: label)
     }
   } catch (hudson.AbortException e) {
     String stderr = ''
     try {
       stderr = readFile(errFile)
     } catch (IOException ignored) {
-      // no stderr file: the shell failed before the CLI ran
+      // no stderr file: the shell failed before the command ran
     }
-    failure = cliFailure(stderr, e.message, cli)
+    failure = explain(stderr, e.message)
   }
   if (failure) error(failure)
+  return out
+}
+
+/** The path of teleport-ci on this agent, found or downloaded by find-teleport-ci.sh. */
+String findCli(Map opts, String folder) {
+  String fragment = libraryResource('teleport/find-teleport-ci.sh')
+  String errFile = "${folder}/find-stderr.log"
+  String command = captureStderr("teleport_ci_find && printf '%s\\n' \"\$TELEPORT_CI\"", errFile, "${folder}/find-status")
+  String script = findScript(fragment, opts.debug in [true, 'true'], command)
+  String out = runCaptured(script, 'withTeleport: find teleport-ci', findEnv(opts, folder), errFile) { String stderr, String message ->
+    findFailure(stderr, message, opts)
+  }
+  String path = foundPath(out)
+  if (!path) error("withTeleport: find-teleport-ci.sh printed no path of teleport-ci ('${out?.trim()}'): set cliPath to the path of teleport-ci on this agent")
+  return path
+}
+
+/** Runs the CLI with `args`; returns the withEnv() entries it printed, or fails the build with its reason. */
+List<String> runCli(List<String> cli, List<String> args, String folder, List<String> cliEnv) {
+  String errFile = "${folder}/cli-stderr.log"
+  String script = captureStderr(shellCommand(cli + args), errFile, "${folder}/cli-status")
+  String out = runCaptured(script, "teleport-ci ${args[0]}", cliEnv, errFile) { String stderr, String message ->
+    cliFailure(stderr, message, cli)
+  }
   try {
     return parseExports(out)
   } catch (IllegalArgumentException e) {
@@ -245,7 +333,6 @@ def call(Map opts = [:], Closure body) {
   String problem = checkOptions(o)
   if (problem) error(problem)
   String kind = o.kind == null ? 'auth' : String.valueOf(o.kind)
-  List<String> cli = cliWords(o.cli)
   // version: 'auto' (ask the proxy), a version, or 'none'/false: use the tbot already on PATH.
   String version = o.containsKey('version') ? String.valueOf(o.version ?: 'none') : 'auto'
 
@@ -258,8 +345,10 @@ def call(Map opts = [:], Closure body) {
   ).trim()
   // The CLI's own scratch files (tbot.yaml, tbot's log) stay in the folder too.
   List<String> cliEnv = ["TMPDIR=${folder}/tmp".toString()]
+  List<String> cli = null
   boolean bodyDone = false
   try {
+    cli = [findCli(o, folder)]
     List<String> vars = []
     if (version != 'none') vars.addAll(runCli(cli, setupArgs(version, o), folder, cliEnv))
 
@@ -288,13 +377,16 @@ def call(Map opts = [:], Closure body) {
     return result
   } finally {
     String cleanupFailure = null
-    try {
-      withEnv(cliEnv) {
-        sh(script: shellCommand(cli + ['cleanup', "--state-file=${folder}/state.json".toString()]),
-           label: 'teleport-ci cleanup')
+    // No CLI found: nothing ran that needs stopping.
+    if (cli) {
+      try {
+        withEnv(cliEnv) {
+          sh(script: shellCommand(cli + ['cleanup', "--state-file=${folder}/state.json".toString()]),
+             label: 'teleport-ci cleanup')
+        }
+      } catch (hudson.AbortException e) {
+        cleanupFailure = e.message
       }
-    } catch (hudson.AbortException e) {
-      cleanupFailure = e.message
     }
     dir(folder) {
       deleteDir()

@@ -12,11 +12,13 @@
 //   withEnv       NAME=value entries for the block only; PATH+NAME=dir prepends to PATH
 //   withCredentials + string(credentialsId:, variable:)  values from $STUB_CREDENTIALS (JSON);
 //                 a missing ID fails like Jenkins. Not masked: tests check nothing prints them.
+//   libraryResource(path)  the text of <library>/resources/<path>
 //   pwd(tmp: true) <dir>@tmp; dir(path) { }; deleteDir(); readFile; writeFile; echo; error;
 //                 node { }
 //   env           env.NAME reads the current environment (null when unset)
 // Test-only: `stubSteps.<name>` is the loaded vars/<name>.groovy script, to call its helpers.
-// The build's initial environment is this process's, minus STUB_* variables. The log is
+// The build's initial environment is this process's, minus STUB_* variables, with PATH set to
+// $STUB_AGENT_PATH when given (an agent whose PATH differs from the one that runs groovy). The log is
 // stdout/stderr; the last line is `Finished: SUCCESS` or `ERROR: <message>` + `Finished: FAILURE`,
 // and the exit code is 0 or 1.
 
@@ -160,6 +162,7 @@ rt.scratch = new File(System.getenv('STUB_TMP') ?: System.getProperty('java.io.t
 rt.credentials = System.getenv('STUB_CREDENTIALS') ? (Map) new JsonSlurper().parseText(System.getenv('STUB_CREDENTIALS')) : [:]
 Map<String, String> initial = new LinkedHashMap<String, String>()
 System.getenv().each { k, v -> if (!k.startsWith('STUB_')) initial[k] = v }
+if (System.getenv('STUB_AGENT_PATH')) initial.PATH = System.getenv('STUB_AGENT_PATH')
 rt.envStack.add(initial)
 rt.dirStack.add(initial.WORKSPACE ?: System.getProperty('user.dir'))
 
@@ -186,6 +189,11 @@ binding.setVariable('readFile', { Object a ->
   new File(rt.resolve(file)).getText('UTF-8')
 })
 binding.setVariable('writeFile', { Map m -> new File(rt.resolve((String) m.file)).setText((String) m.text, 'UTF-8') })
+binding.setVariable('libraryResource', { String path ->
+  File f = new File(new File(library, 'resources'), path)
+  if (!f.isFile()) throw rt.abort("No such library resource ${path} could be found.")
+  f.getText('UTF-8')
+})
 binding.setVariable('echo', { Object m -> rt.log(m) })
 binding.setVariable('error', { Object m -> throw rt.abort(String.valueOf(m)) })
 binding.setVariable('node', { Object... a -> ((Closure) a[-1]).call() })
