@@ -337,7 +337,6 @@ describe('progress on a terminal', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/\x1b\[/);
     expect(run.stderr).not.toContain('\r');
-    await writeFile(join(tmpdir(), 'noop'), '');
   });
 });
 
