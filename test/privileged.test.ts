@@ -1,10 +1,11 @@
 // The helper every root-needing test goes through: runs as root directly or through
 // passwordless sudo, stops what it started, and says in one line what to do when it cannot.
 // Needs root, directly or through passwordless sudo (it checks that it gets it).
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../scripts/repo-root';
 import { run } from './double/ssh/exec';
 import {
   PRIVILEGE_FIX,
@@ -101,5 +102,36 @@ describe('on this machine', () => {
     p.killSync('SIGKILL');
     await exited;
     expect(await processUid(pid)).toBeUndefined();
+  });
+});
+
+/**
+ * A privileged command run directly (not through test/privileged.ts): `chown()`, a spawned
+ * useradd/userdel/usermod/groupadd/chown/setcap/sudo, sshd, or a read of /etc/shadow.
+ */
+const DIRECT =
+  /\b(?:exec|execFile|execFileSync|execSync|spawn|spawnSync|run|runOk|execP|sh)\(\s*['"`](?:sudo|useradd|userdel|usermod|groupadd|chown|setcap|\/usr\/sbin\/sshd)\b|\bchown\(|spawn\(SSHD_PATH|readFile\(\s*['"]\/etc\/shadow/;
+
+describe('every privileged command goes through test/privileged.ts', () => {
+  it('the check finds a direct one', () => {
+    expect(DIRECT.test("await run('userdel', ['-r', NAME]);")).toBe(true);
+    expect(DIRECT.test('await chown(dir, 65534, 65534);')).toBe(true);
+    expect(DIRECT.test("spawn(SSHD_PATH, ['-D'])")).toBe(true);
+    expect(DIRECT.test("await runAsRoot(WHAT, 'userdel', ['-r', NAME]);")).toBe(false);
+  });
+
+  it('no test or script runs one directly', async () => {
+    const found: string[] = [];
+    for (const top of ['test', 'scripts']) {
+      for (const name of await readdir(join(repoRoot, top), { recursive: true })) {
+        const file = join(top, name);
+        if (!file.endsWith('.ts') || file.startsWith(join('test', 'privileged.'))) continue;
+        const lines = (await readFile(join(repoRoot, file), 'utf8')).split('\n');
+        lines.forEach((l, i) => {
+          if (DIRECT.test(l)) found.push(`${file}:${i + 1}: ${l.trim()}`);
+        });
+      }
+    }
+    expect(found).toEqual([]);
   });
 });
