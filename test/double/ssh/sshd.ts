@@ -2,7 +2,8 @@
 // trusts the double's user CA (TrustedUserCAKeys) and presents a host certificate signed by the
 // double's host CA (HostCertificate), which the client checks against tbot's @cert-authority
 // known_hosts line (teleport-behaviour.md §3).
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type RootProcess, requireRoot, runAsRootOk, spawnAsRoot } from '../../privileged';
@@ -188,12 +189,7 @@ export async function startSshd(opts: StartSshdOptions): Promise<Sshd> {
   const dir = resolve(opts.dir);
   requireRoot(WHAT); // before any work: the one-line error, not a failed spawn
   await mkdir(dir, { recursive: true });
-  if (
-    !(await access(PRIVSEP_DIR).then(
-      () => true,
-      () => false,
-    ))
-  ) {
+  if (!existsSync(PRIVSEP_DIR)) {
     await runAsRootOk(WHAT, 'mkdir', ['-p', '-m', '0755', PRIVSEP_DIR]);
   }
 
