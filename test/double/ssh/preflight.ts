@@ -52,7 +52,9 @@ export async function sshAvailable(
 
 /** The error test files fail with when something is missing. */
 export function sshMissingError(missing: string[]): Error {
-  return new Error(`SSH tests need: ${missing.join(', ')}. ${INSTALL_HINT}`);
+  // The install hint only when a program is missing, not only root.
+  const hint = missing.some((m) => !m.startsWith('root,')) ? ` ${INSTALL_HINT}` : '';
+  return new Error(`SSH tests need: ${missing.join(', ')}.${hint}`);
 }
 
 /** For `beforeAll(requireSsh)` in test files: throws a clear error when something is missing. */
