@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type Double, startDouble } from '../double';
 import { ensureSystemUser } from '../double/ssh/users';
+import { rootCommand, runAsRootOk } from '../privileged';
 import { repoRoot } from './helpers';
 
 const exec = promisify(execFile);
@@ -30,17 +31,20 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI with a clean job environment (no host variables leak in). */
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
+/**
+ * Runs the CLI with a clean job environment (no host variables leak in); with `asRoot` (what
+ * needs it), as root through test/privileged.ts, as `sudo teleport-ci daemon install` is run.
+ */
+function cli(args: string[], env: Record<string, string>, asRoot?: string): Promise<Run> {
+  const jobEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: env.HOME ?? tmpdir(),
+    ...double.env,
+    ...env,
+  };
+  const command = asRoot ? rootCommand(asRoot, CLI, args, jobEnv) : { file: CLI, args };
   return new Promise((resolve) => {
-    const child = spawn(CLI, args, {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: env.HOME ?? tmpdir(),
-        ...double.env,
-        ...env,
-      },
-    });
+    const child = spawn(command.file, command.args, { env: jobEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -333,11 +337,12 @@ describe('progress on a terminal', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/\x1b\[/);
     expect(run.stderr).not.toContain('\r');
-    await writeFile(join(tmpdir(), 'noop'), '');
   });
 });
 
 describe('teleport-ci daemon install (Jenkins agents)', () => {
+  // The real installs run as root (directly or through passwordless sudo), as users run them.
+  const AS_ROOT = 'teleport-ci daemon install (creates system users, chowns, setfacl)';
   it('--dry-run prints the tbot config, the systemd unit and the commands, changing nothing', async () => {
     const env = await withTbot('jenkins');
     const run = await cli(
@@ -401,10 +406,13 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         'jenkins-ci',
       ],
       env,
+      AS_ROOT,
     );
     expect(run.stderr).toContain(`credentials will appear in ${paths.out}`);
     expect(run.code).toBe(0);
-    expect(parse(await readFile(paths.config, 'utf8')).outputs[0].destination.path).toBe(paths.out);
+    // tbot.yaml is the bot user's alone (0600): read it as root.
+    const config = (await runAsRootOk(AS_ROOT, 'cat', [paths.config])).stdout;
+    expect(parse(config).outputs[0].destination.path).toBe(paths.out);
     expect(await readFile(paths.unit, 'utf8')).toContain(`ExecStart=`);
     const { stdout: owner } = await exec('stat', ['-c', '%U %a', paths.out, paths.data]);
     expect(owner.trim().split('\n')).toEqual(['tbot-svc 750', 'tbot-svc 700']);
@@ -442,11 +450,12 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         'jenkins-ci',
       ],
       env,
+      AS_ROOT,
     );
     expect(run.code).toBe(0);
     const { stdout } = await exec('stat', ['-c', '%a %U', config, unit]);
     expect(stdout.trim().split('\n')).toEqual(['600 tbot-svc', '644 root']);
-    expect(await readFile(config, 'utf8')).toContain('token: jenkins-bot');
+    expect((await runAsRootOk(AS_ROOT, 'cat', [config])).stdout).toContain('token: jenkins-bot');
     expect((await readdir(root)).sort()).toEqual(['bot', 'out', 'tbot.service', 'tbot.yaml']);
   });
 
@@ -534,6 +543,7 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         'no-such-user-xyz',
       ],
       env,
+      AS_ROOT,
     );
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(

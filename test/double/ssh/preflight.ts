@@ -3,6 +3,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { PRIVILEGE_FIX, rootAccess } from '../../privileged';
 
 export const SSHD_PATH = '/usr/sbin/sshd';
 export const INSTALL_HINT =
@@ -25,7 +26,8 @@ async function onPath(cmd: string, pathVar: string): Promise<boolean> {
 
 /**
  * `ok` when `ssh`, `ssh-keygen` (on PATH) and `/usr/sbin/sshd` exist, plus what the rest of the
- * double needs: `useradd`/`usermod` (passwd), `flock` (util-linux) and root.
+ * double needs: `useradd`/`usermod` (passwd), `flock` (util-linux) and root, directly or through
+ * passwordless sudo (test/privileged.ts).
  */
 export async function sshAvailable(
   /** For tests of this check: another PATH and sshd location. */
@@ -41,15 +43,18 @@ export async function sshAvailable(
   for (const p of ['/usr/sbin/useradd', '/usr/sbin/usermod']) {
     if (!(await executable(p))) missing.push(p);
   }
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    missing.push('root (sshd logs in other users and useradd needs uid 0)');
+  const root = rootAccess();
+  if (root.how === 'none') {
+    missing.push(`root, to run sshd and useradd (${PRIVILEGE_FIX}; here: ${root.why})`);
   }
   return { ok: missing.length === 0, missing };
 }
 
 /** The error test files fail with when something is missing. */
 export function sshMissingError(missing: string[]): Error {
-  return new Error(`SSH tests need: ${missing.join(', ')}. ${INSTALL_HINT}`);
+  // The install hint only when a program is missing, not only root.
+  const hint = missing.some((m) => !m.startsWith('root,')) ? ` ${INSTALL_HINT}` : '';
+  return new Error(`SSH tests need: ${missing.join(', ')}.${hint}`);
 }
 
 /** For `beforeAll(requireSsh)` in test files: throws a clear error when something is missing. */

@@ -2,10 +2,11 @@
 // trusts the double's user CA (TrustedUserCAKeys) and presents a host certificate signed by the
 // double's host CA (HostCertificate), which the client checks against tbot's @cert-authority
 // known_hosts line (teleport-behaviour.md §3).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { type RootProcess, requireRoot, runAsRootOk, spawnAsRoot } from '../../privileged';
 import type { SshCa } from './ca';
 import { publicKeyWithoutComment } from './ca';
 import { run, runOk } from './exec';
@@ -40,6 +41,8 @@ export interface Sshd {
 
 /** The privilege separation directory compiled into Debian's sshd; it refuses to start without. */
 const PRIVSEP_DIR = '/run/sshd';
+/** Why sshd runs as root (named in the error when root is out of reach). */
+const WHAT = 'starting sshd (it switches to the login user after a certificate login)';
 const HOST = '127.0.0.1';
 
 function freePort(): Promise<number> {
@@ -135,7 +138,7 @@ function waitForBanner(port: number, timeoutMs: number): Promise<void> {
 }
 
 interface Running {
-  child: ChildProcess;
+  sshd: RootProcess;
   logs: string[];
 }
 
@@ -143,16 +146,15 @@ interface Running {
 function spawnSshd(configPath: string, port: number, timeoutMs: number): Promise<Running> {
   return new Promise((res, rej) => {
     // sshd must be started by absolute path (it re-executes itself per connection).
-    const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const sshd = spawnAsRoot(WHAT, SSHD_PATH, ['-D', '-e', '-f', configPath]);
+    const { child } = sshd;
     const logs: string[] = [];
     let settled = false;
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      void sshd.kill('SIGKILL');
       rej(e);
     };
     const timer = setTimeout(
@@ -164,7 +166,7 @@ function spawnSshd(configPath: string, port: number, timeoutMs: number): Promise
       if (!settled && logs.join('').includes(`Server listening on ${HOST} port ${port}`)) {
         settled = true;
         clearTimeout(timer);
-        res({ child, logs });
+        res({ sshd, logs });
       }
     });
     child.on('error', (e) =>
@@ -179,13 +181,17 @@ function spawnSshd(configPath: string, port: number, timeoutMs: number): Promise
 /**
  * Starts `/usr/sbin/sshd -D -e -f <dir>/sshd_config` on 127.0.0.1 (random free port unless
  * `port` is given) with its own ed25519 host key signed by `hostCa`, trusting `userCa` for user
- * certificates. Resolves once sshd answers with an SSH banner. Run as root.
+ * certificates. Resolves once sshd answers with an SSH banner. sshd runs as root
+ * (test/privileged.ts: directly, or through passwordless sudo); its files stay the caller's.
  */
 export async function startSshd(opts: StartSshdOptions): Promise<Sshd> {
   if (opts.hostnames.length === 0) throw new Error('hostnames must not be empty');
   const dir = resolve(opts.dir);
+  requireRoot(WHAT); // before any work: the one-line error, not a failed spawn
   await mkdir(dir, { recursive: true });
-  await mkdir(PRIVSEP_DIR, { recursive: true, mode: 0o755 });
+  if (!existsSync(PRIVSEP_DIR)) {
+    await runAsRootOk(WHAT, 'mkdir', ['-p', '-m', '0755', PRIVSEP_DIR]);
+  }
 
   const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
   const hostCertPath = `${hostKeyPath}-cert.pub`;
@@ -235,8 +241,9 @@ export async function startSshd(opts: StartSshdOptions): Promise<Sshd> {
       if (opts.port !== undefined || !raced || attempt >= 4) throw e;
     }
   }
-  const { child, logs } = running;
-  const killOnExit = () => child.kill('SIGKILL');
+  const { sshd, logs } = running;
+  const { child } = sshd;
+  const killOnExit = () => sshd.killSync('SIGKILL');
   process.once('exit', killOnExit);
   const exited = new Promise<void>((r) => {
     if (child.exitCode !== null || child.signalCode !== null) r();
@@ -247,8 +254,8 @@ export async function startSshd(opts: StartSshdOptions): Promise<Sshd> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       process.removeListener('exit', killOnExit);
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await sshd.kill('SIGTERM');
+      const timer = setTimeout(() => void sshd.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     })();

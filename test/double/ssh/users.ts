@@ -1,7 +1,9 @@
 // The local users the tests need: login users for the sshd double, system users for
-// `daemon install`. The one place tests create users; needs root (useradd/usermod).
+// `daemon install`. The one place tests create users; useradd/usermod run as root through
+// test/privileged.ts (directly, or through passwordless sudo).
 import { mkdir } from 'node:fs/promises';
-import { createSerializer, run, runOk } from './exec';
+import { runAsRoot, runAsRootOk } from '../../privileged';
+import { createSerializer, run } from './exec';
 
 export interface LoginUser {
   name: string;
@@ -13,6 +15,16 @@ const NAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 const LOCK_DIR = '/run/lock';
 const LOCK_FILE = `${LOCK_DIR}/teleport-double-users.lock`;
 const serialize = createSerializer();
+const WHAT_LOGIN = 'creating the login users of the sshd double (useradd)';
+
+/** /run/lock is world-writable where it exists; where it does not, only root can make it. */
+async function ensureLockDir(): Promise<void> {
+  try {
+    await mkdir(LOCK_DIR, { recursive: true });
+  } catch {
+    await runAsRootOk('creating /run/lock for user creation', 'mkdir', ['-p', LOCK_DIR]);
+  }
+}
 
 async function lookup(name: string): Promise<LoginUser | undefined> {
   const r = await run('getent', ['passwd', name]);
@@ -33,13 +45,13 @@ async function lookup(name: string): Promise<LoginUser | undefined> {
 export async function ensureLoginUser(name: string): Promise<LoginUser> {
   if (!NAME_RE.test(name)) throw new Error(`invalid user name ${JSON.stringify(name)}`);
   return serialize(async () => {
-    await mkdir(LOCK_DIR, { recursive: true });
+    await ensureLockDir();
     const flock = ['-w', '60', LOCK_FILE];
     const existing = await lookup(name);
     if (!existing) {
       let args = ['-m', '-s', '/bin/bash', name];
       for (let attempt = 0; ; attempt++) {
-        const r = await run('flock', [...flock, 'useradd', ...args]);
+        const r = await runAsRoot(WHAT_LOGIN, 'flock', [...flock, 'useradd', ...args]);
         if (r.code === 0) break;
         // 9: name in use. Either another process won the race (fine), or only a group of that
         // name exists (left over from an earlier userdel): then join that group instead.
@@ -58,9 +70,11 @@ export async function ensureLoginUser(name: string): Promise<LoginUser> {
         throw new Error(`useradd ${name} failed (exit ${r.code}): ${r.stderr.trim()}`);
       }
     }
-    await runOk('flock', [...flock, 'usermod', '-p', '*', name]);
+    await runAsRootOk(WHAT_LOGIN, 'flock', [...flock, 'usermod', '-p', '*', name]);
     const user = await lookup(name);
     if (!user) throw new Error(`user ${name} still missing after useradd`);
+    // Tests read what the login user wrote (~/run_log); Ubuntu's useradd makes homes 0750.
+    await runAsRootOk(WHAT_LOGIN, 'chmod', ['0755', user.home]);
     return user;
   });
 }
@@ -72,9 +86,16 @@ export async function ensureLoginUser(name: string): Promise<LoginUser> {
 export async function ensureSystemUser(name: string): Promise<void> {
   if (!NAME_RE.test(name)) throw new Error(`invalid user name ${JSON.stringify(name)}`);
   await serialize(async () => {
-    await mkdir(LOCK_DIR, { recursive: true });
+    await ensureLockDir();
     if (await lookup(name)) return;
-    const r = await run('flock', ['-w', '60', LOCK_FILE, 'useradd', '--system', name]);
+    const r = await runAsRoot(`creating the system user ${name}`, 'flock', [
+      '-w',
+      '60',
+      LOCK_FILE,
+      'useradd',
+      '--system',
+      name,
+    ]);
     if (r.code !== 0 && !(await lookup(name))) {
       throw new Error(`useradd --system ${name} failed (exit ${r.code}): ${r.stderr.trim()}`);
     }
