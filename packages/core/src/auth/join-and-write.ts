@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../errors';
-import type { JoinPreflight } from '../join/id-token';
+import { InputError, UserError } from '../errors';
+import { type FailureContext, tbotFailureCause } from '../join/failure-hints';
 import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
-import { type BotConfig, renderTbotConfig } from '../tbot/config';
+import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
 import { detectTbot } from '../tbot/detect';
-import { requireFeature } from '../tbot/features';
+import { FEATURES, requireFeature, requireJoinMethod, supports } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
 import { checkOutputsWritten } from '../tbot/written-files';
 import type { AuthAction, AuthContext, BackgroundSettings } from './auth-action';
@@ -16,12 +16,58 @@ import type { AuthSettings } from './settings';
 import { STATE, WORK_FILES } from './state';
 import { summaryTable } from './summary';
 
-const JOIN_WORDS = /join|token|allow rule|audience|expired|claims|denied|not found|access/i;
+/** tbot's failure with the hint for its cause (teleport-behaviour.md §2.3, §4.2), else as it was. */
+function explainFailure(err: TbotFailedError, ctx: FailureContext): UserError {
+  const cause = tbotFailureCause(err.reason, ctx);
+  if (!cause) return err;
+  const what = cause.atJoin ? `tbot could not join with token '${ctx.token}'` : 'tbot failed';
+  const hint = cause.hint.charAt(0).toUpperCase() + cause.hint.slice(1);
+  return new UserError(`${what}: ${err.reason}. ${hint}`);
+}
 
-function explainFailure(err: TbotFailedError, token: string, preflight?: JoinPreflight): UserError {
-  if (!preflight || !JOIN_WORDS.test(err.reason)) return err;
-  return new UserError(
-    `tbot could not join with token '${token}': ${err.reason}. This job's ID token has ${preflight.summary}: compare them with the token's allow rules`,
+/**
+ * What the configured outputs and services need of tbot, checked before it runs: a safety net
+ * under each action's own `requires` (an output tbot does not know is silently dropped or
+ * refused, teleport-behaviour.md §2.1, §7).
+ */
+function checkConfigured(
+  tbotVersion: string,
+  roles: string[],
+  items: Array<Output | Service>,
+  action: string,
+): void {
+  for (const item of items) {
+    if (item.type === 'kubernetes/v2') {
+      requireFeature(tbotVersion, 'kubernetesV2', 'kubernetes-labels');
+      // kubernetes/v2 has no `roles` field: tbot would use every role of the bot (§2.5).
+      if (roles.length > 0) {
+        throw new InputError(
+          'roles',
+          "cannot be combined with 'kubernetes-labels': tbot's kubernetes/v2 output has no roles and uses all of the bot's roles; remove 'roles', or name one cluster with 'kubernetes-cluster'",
+        );
+      }
+    }
+    if (item.type === 'identity' && item.allow_reissue) {
+      requireFeature(tbotVersion, 'allowReissue', 'allow-reissue');
+    }
+    if (item.type === 'application-proxy') requireFeature(tbotVersion, 'applicationProxy', action);
+  }
+}
+
+/**
+ * A bound_keypair registration secret in TBOT_REGISTRATION_SECRET is read only from 18.2.10
+ * (teleport-behaviour.md §2.2): an older tbot ignores it and its first join fails for want of one.
+ */
+function checkRegistrationSecretEnv(
+  env: NodeJS.ProcessEnv,
+  tbotVersion: string,
+  method: string,
+): void {
+  if (method !== 'bound_keypair' || !env.TBOT_REGISTRATION_SECRET) return;
+  if (supports(tbotVersion, 'registrationSecretEnv')) return;
+  const since = FEATURES.registrationSecretEnv.since[0];
+  throw new UserError(
+    `TBOT_REGISTRATION_SECRET is read by tbot from ${since}; this job has tbot ${tbotVersion}, which would ignore it: install ${since} or newer, or register a keypair made with 'tbot keypair create' in advance`,
   );
 }
 
@@ -49,6 +95,8 @@ export async function joinAndWrite<S>({
 }): Promise<void> {
   const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
+  requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
+  checkRegistrationSecretEnv(platform.env, tbot.version, platform.joinMethod);
   for (const { feature, input } of action.requires?.(settings) ?? []) {
     requireFeature(tbot.version, feature, input);
   }
@@ -65,6 +113,7 @@ export async function joinAndWrite<S>({
 
   if (auth.dataDir) await mkdir(auth.dataDir, { recursive: true, mode: 0o700 });
   const { outputs, services } = action.configure(ctx, settings);
+  checkConfigured(tbot.version, auth.roles, [...outputs, ...(services ?? [])], action.name);
   const config: BotConfig = {
     proxyServer: auth.proxy.hostPort,
     joinMethod: platform.joinMethod,
@@ -73,7 +122,6 @@ export async function joinAndWrite<S>({
     certificateTtl: auth.certificateTtl,
     oneshot: !background,
     ...(auth.dataDir ? { storage: { type: 'directory' as const, path: auth.dataDir } } : {}),
-    debug: platform.isDebug(),
     diagAddr: background?.diagAddr,
     outputs,
     services,
@@ -95,6 +143,7 @@ export async function joinAndWrite<S>({
         tbotPath: tbot.path,
         configPath,
         env,
+        debug: platform.isDebug(),
         logPath,
         diagAddr: background.diagAddr,
         timeoutMs: background.timeoutMs,
@@ -107,6 +156,7 @@ export async function joinAndWrite<S>({
           tbotPath: tbot.path,
           configPath,
           env,
+          debug: platform.isDebug(),
           log: platform.log,
           timeoutMs: oneShotTimeoutMs,
         });
@@ -118,7 +168,9 @@ export async function joinAndWrite<S>({
       await lockDown(dir);
     }
   } catch (err) {
-    if (err instanceof TbotFailedError) throw explainFailure(err, auth.token, preflight);
+    if (err instanceof TbotFailedError) {
+      throw explainFailure(err, { token: auth.token, proxy: auth.proxy.hostPort, preflight });
+    }
     throw err;
   }
 
