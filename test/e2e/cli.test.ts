@@ -208,8 +208,12 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
 
 /** A job env with the stand-in tbot installed by `teleport-ci setup` on PATH. */
 async function withTbot(ci: Ci) {
+  return withTbotAt(ci, '17.4.2');
+}
+
+async function withTbotAt(ci: Ci, version: string) {
   const env = await jobEnv(ci);
-  const setup = await cli(['setup', '--version', '17.4.2', '--print-env'], env);
+  const setup = await cli(['setup', '--version', version, '--print-env'], env);
   expect(setup.code).toBe(0);
   const path = /export PATH='([^']+)'/.exec(setup.stdout)![1]!;
   return { ...env, PATH: `${path}:${process.env.PATH}` };
@@ -338,6 +342,13 @@ describe('progress on a terminal', () => {
 });
 
 describe('teleport-ci daemon install (Jenkins agents)', () => {
+  // bound_keypair (the default) is v18 (teleport-behaviour.md §7, #55380) and its first join needs the
+  // token's registration secret (§2.2): a Jenkins agent's tbot and the secret daemon install reads.
+  const SECRET = 'jenkins-first-join-secret';
+  const withTbot = async (ci: Ci) => ({
+    ...(await withTbotAt(ci, '18.6.4')),
+    TBOT_REGISTRATION_SECRET: SECRET,
+  });
   it('--dry-run prints the tbot config, the systemd unit and the commands, changing nothing', async () => {
     const env = await withTbot('jenkins');
     const run = await cli(
@@ -358,12 +369,19 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     expect(tbotYaml).toMatchObject({
       version: 'v2',
       proxy_server: 'teleport.example.test:443',
-      onboarding: { join_method: 'bound_keypair', token: 'jenkins-bot' },
+      onboarding: {
+        join_method: 'bound_keypair',
+        token: 'jenkins-bot',
+        bound_keypair: { registration_secret: 'NOT-SHOWN-from-TBOT_REGISTRATION_SECRET' },
+      },
       storage: { type: 'directory', path: '/var/lib/teleport/bot' },
       oneshot: false,
-      outputs: [{ type: 'identity', destination: { type: 'directory', path: '/opt/machine-id' } }],
+      services: [{ type: 'identity', destination: { type: 'directory', path: '/opt/machine-id' } }],
     });
-    expect(unit).toMatch(/^ExecStart=\/\S+\/tbot start -c \/etc\/tbot\.yaml$/m);
+    expect(run.stdout).not.toContain(SECRET);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/local\/lib\/teleport-ci\/tbot start -c \/etc\/tbot\.yaml$/m,
+    );
     expect(unit).toContain('User=teleport');
     expect(run.stdout).toContain('setfacl -m u:jenkins:rX /opt/machine-id');
     await expect(exec('test', ['-e', '/etc/tbot.yaml'])).rejects.toThrow();
@@ -395,6 +413,8 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         paths.config,
         '--unit',
         paths.unit,
+        '--bin-dir',
+        join(root, 'bin'),
         '--bot-user',
         'tbot-svc',
         '--reader-user',
@@ -404,7 +424,9 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     );
     expect(run.stderr).toContain(`credentials will appear in ${paths.out}`);
     expect(run.code).toBe(0);
-    expect(parse(await readFile(paths.config, 'utf8')).outputs[0].destination.path).toBe(paths.out);
+    expect(parse(await readFile(paths.config, 'utf8')).services[0].destination.path).toBe(
+      paths.out,
+    );
     expect(await readFile(paths.unit, 'utf8')).toContain(`ExecStart=`);
     const { stdout: owner } = await exec('stat', ['-c', '%U %a', paths.out, paths.data]);
     expect(owner.trim().split('\n')).toEqual(['tbot-svc 750', 'tbot-svc 700']);
@@ -422,7 +444,10 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     await writeFile(config, 'old: 1\n', { mode: 0o644 });
     await chmod(config, 0o644);
     await writeFile(unit, '', { mode: 0o600 });
-    const args = ['--out', join(root, 'out'), '--data-dir', join(root, 'bot')];
+    const args = [
+      ...['--out', join(root, 'out'), '--data-dir', join(root, 'bot')],
+      ...['--bin-dir', join(root, 'bin')],
+    ];
     const run = await cli(
       [
         'daemon',
@@ -447,7 +472,13 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     const { stdout } = await exec('stat', ['-c', '%a %U', config, unit]);
     expect(stdout.trim().split('\n')).toEqual(['600 tbot-svc', '644 root']);
     expect(await readFile(config, 'utf8')).toContain('token: jenkins-bot');
-    expect((await readdir(root)).sort()).toEqual(['bot', 'out', 'tbot.service', 'tbot.yaml']);
+    expect((await readdir(root)).sort()).toEqual([
+      'bin',
+      'bot',
+      'out',
+      'tbot.service',
+      'tbot.yaml',
+    ]);
   });
 
   it.each([
@@ -500,6 +531,9 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         't',
         '--bot-user',
         'root',
+        // Where a real install copies tbot to: here, where setup put it (dry-run copies nothing).
+        '--bin-dir',
+        env.PATH.split(':')[0]!,
         '--dry-run',
       ],
       env,

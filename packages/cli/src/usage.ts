@@ -131,6 +131,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'bot-user': { help: 'user tbot runs as (default teleport)' },
       'reader-user': { help: 'user whose jobs read the credentials (default jenkins)' },
       tbot: { help: 'tbot binary (default: the one on PATH)' },
+      'bin-dir': {
+        help: 'where tbot is copied for the service (default /usr/local/lib/teleport-ci)',
+      },
+      'registration-secret': {
+        env: 'TBOT_REGISTRATION_SECRET',
+        help: "bound_keypair: the join token's registration secret, for the first join",
+      },
     },
     switches: { 'dry-run': 'print what would be written and run, change nothing' },
     examples: [

@@ -4,7 +4,13 @@ import { supports } from './features';
 
 /** A destination tbot writes to (teleport-behaviour.md §2.4). */
 export type Destination =
-  | { type: 'directory'; path: string; symlinks?: 'try-secure' | 'secure' | 'insecure' }
+  | {
+      type: 'directory';
+      path: string;
+      symlinks?: 'try-secure' | 'secure' | 'insecure';
+      /** Users or groups tbot grants read access by ACL, on every file it writes. */
+      readers?: Array<{ user: string } | { group: string }>;
+    }
   | { type: 'memory' };
 
 interface Scoped {
@@ -53,6 +59,8 @@ export interface BotConfig {
   /** The join token's name. */
   token: string;
   caPins?: string[];
+  /** `bound_keypair`'s registration secret for the first join (v18, teleport-behaviour.md §2.2). */
+  registrationSecret?: string;
   /** Go duration for the credentials (e.g. `1h`). */
   certificateTtl?: string;
   oneshot: boolean;
@@ -85,6 +93,9 @@ export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
       join_method: cfg.joinMethod,
       token: cfg.token,
       ...(cfg.caPins && cfg.caPins.length > 0 ? { ca_pins: cfg.caPins } : {}),
+      ...(cfg.registrationSecret
+        ? { bound_keypair: { registration_secret: cfg.registrationSecret } }
+        : {}),
     },
     storage: cfg.storage ?? { type: 'memory' },
     oneshot: cfg.oneshot,
