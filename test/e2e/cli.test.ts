@@ -250,14 +250,14 @@ describe('teleport-ci preflight per CI (before tbot runs)', () => {
     );
     expect(run.stderr).not.toContain(jwt);
   });
-  it('CircleCI: a job without a context', async () => {
+  it('CircleCI: no CIRCLE_OIDC_TOKEN (a context is not what is missing, §4.3)', async () => {
     const env = await withTbot('circleci');
     const run = await cli(
       args.map((a) => a || double.proxy.addr),
       env,
     );
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      'teleport-ci: auth-ssh: CIRCLE_OIDC_TOKEN is not set: CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+      "teleport-ci: auth-ssh: CIRCLE_OIDC_TOKEN is not set: CircleCI issues it to every job of the project's own pipelines, with or without a context; a build of a forked pull request gets it only if the project's settings pass secrets to forked builds",
     );
   });
   it('Jenkins: asks for a join method', async () => {
