@@ -61,6 +61,20 @@ describe('one hint per cause of a failed tbot run', () => {
     );
   });
 
+  it('an expired ID token or another audience: the token itself', () => {
+    expect(
+      tbotFailureCause('joining with token: oidc: token is expired (Token Expiry: x)', ctx),
+    ).toMatchObject({ atJoin: true, hint: expect.stringContaining('had expired') });
+    expect(
+      tbotFailureCause(
+        'joining with token: oidc: expected audience "teleport.example.test" got ["https://gitlab.example.test"]',
+        ctx,
+      )?.hint,
+    ).toBe(
+      `the cluster expects ID tokens for audience "teleport.example.test": issue the job's ID token for it (on GitLab, 'aud' under 'id_tokens:' is the cluster name)`,
+    );
+  });
+
   it('anything else: no hint (the message stays tbot own)', () => {
     expect(tbotFailureCause('joining with token: something new', ctx)).toBeUndefined();
   });

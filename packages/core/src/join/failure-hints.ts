@@ -37,6 +37,18 @@ const CAUSES: Cause[] = [
         : "this job's identity did not match the token's allow rules: compare the job with them",
   },
   {
+    test: /oidc: token is expired/i,
+    atJoin: true,
+    hint: () =>
+      "the job's ID token had expired when the cluster checked it: check the clocks of the runner and the cluster, and re-run the job",
+  },
+  {
+    test: /oidc: expected audience "([^"]*)"/i,
+    atJoin: true,
+    hint: (m) =>
+      `the cluster expects ID tokens for audience "${m[1]}": issue the job's ID token for it (on GitLab, 'aud' under 'id_tokens:' is the cluster name)`,
+  },
+  {
     test: /missing port in address/i,
     atJoin: true,
     hint: (_m, { proxy }) =>
