@@ -20,7 +20,8 @@ import { summaryTable } from './summary';
 function explainFailure(err: TbotFailedError, ctx: FailureContext): UserError {
   const cause = tbotFailureCause(err.reason, ctx);
   if (!cause) return err;
-  const what = cause.atJoin ? `tbot could not join with token '${ctx.token}'` : 'tbot failed';
+  const named = ctx.token ? ` with token '${ctx.token}'` : '';
+  const what = cause.atJoin ? `tbot could not join${named}` : 'tbot failed';
   const hint = cause.hint.charAt(0).toUpperCase() + cause.hint.slice(1);
   return new UserError(`${what}: ${err.reason}. ${hint}`);
 }
@@ -169,7 +170,9 @@ export async function joinAndWrite<S>({
     }
   } catch (err) {
     if (err instanceof TbotFailedError) {
-      throw explainFailure(err, { token: auth.token, proxy: auth.proxy.hostPort, preflight });
+      // A `token` join's name is its secret: it is never shown (teleport-behaviour.md §4.2).
+      const token = platform.joinMethod === 'token' ? undefined : auth.token;
+      throw explainFailure(err, { token, proxy: auth.proxy.hostPort, preflight });
     }
     throw err;
   }

@@ -22,6 +22,16 @@ describe('one hint per cause of a failed tbot run', () => {
     });
   });
 
+  it('a `token` join: its name is the secret, never shown', () => {
+    const cause = tbotFailureCause('joining with token: token expired or not found', {
+      ...ctx,
+      token: undefined,
+    });
+    expect(cause?.hint).toBe(
+      "the cluster has no join token by that name (or it expired): check 'token' against 'tctl tokens ls'",
+    );
+  });
+
   it('claims that match no allow rule keep the claims hint', () => {
     const cause = tbotFailureCause(
       'building identity service: initializing identity service: joining with token: id token claims did not match any allow rules',

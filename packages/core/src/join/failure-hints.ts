@@ -2,8 +2,9 @@ import type { JoinPreflight } from './id-token';
 
 /** What a failed tbot run is explained against. */
 export interface FailureContext {
-  /** The join token's name (the `token` input). */
-  token: string;
+  /** The join token's name (the `token` input); undefined when it is itself the secret
+   *  (`token` joins), so that no message shows it. */
+  token?: string;
   /** The proxy address tbot dialled (the `proxy` input, as host:port). */
   proxy: string;
   /** The ID token's claims, when the platform has one (teleport-behaviour.md §4.1). */
@@ -26,7 +27,7 @@ const CAUSES: Cause[] = [
     test: /token expired or not found/i,
     atJoin: true,
     hint: (_m, { token }) =>
-      `the cluster has no join token named '${token}' (or it expired): check 'token' against 'tctl tokens ls'`,
+      `the cluster has no join token ${token ? `named '${token}' ` : 'by that name '}(or it expired): check 'token' against 'tctl tokens ls'`,
   },
   {
     test: /did not match any allow rules/i,
