@@ -282,14 +282,15 @@ describe('teleport-ci preflight per CI (before tbot runs)', () => {
     );
   });
   it('Azure DevOps: no access token mapped into the step', async () => {
-    const env = await withTbot('azure');
+    // azure_devops joins from 17.5.1 (#54875): a 17.4.2 tbot is refused before this check.
+    const env = await withTbotAt('azure', '18.6.4');
     const run = await cli(
       args.map((a) => a || double.proxy.addr),
       env,
     );
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      "teleport-ci: auth-ssh: SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN: $(System.AccessToken)' into the step's env and use a pipeline with an Azure service connection that allows OIDC",
+      "teleport-ci: auth-ssh: SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN: $(System.AccessToken)' into the step's env (tbot asks the pipeline's own OIDC endpoint: no service connection is needed; the join token's rules match issuer https://vstoken.dev.azure.com/<organization id>, audience api://AzureADTokenExchange and a p://... subject)",
     );
   });
   it('cleanup with nothing to do', async () => {
