@@ -1,14 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UserError } from '../errors';
+import { UserError } from '../errors';
 import { type FailureContext, tbotFailureCause } from '../join/failure-hints';
 import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
-import { type BotConfig, type Output, renderTbotConfig, type Service } from '../tbot/config';
+import { type BotConfig, renderTbotConfig } from '../tbot/config';
 import { detectTbot } from '../tbot/detect';
-import { FEATURES, requireFeature, requireJoinMethod, supports } from '../tbot/features';
+import { requireFeature, requireJoinMethod } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
+import { checkConfigured, checkRegistrationSecretEnv } from '../tbot/requirements';
 import { checkOutputsWritten } from '../tbot/written-files';
 import type { AuthAction, AuthContext, BackgroundSettings } from './auth-action';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
@@ -24,52 +25,6 @@ function explainFailure(err: TbotFailedError, ctx: FailureContext): UserError {
   const what = cause.atJoin ? `tbot could not join${named}` : 'tbot failed';
   const hint = cause.hint.charAt(0).toUpperCase() + cause.hint.slice(1);
   return new UserError(`${what}: ${err.reason}. ${hint}`);
-}
-
-/**
- * What the configured outputs and services need of tbot, checked before it runs: a safety net
- * under each action's own `requires` (an output tbot does not know is silently dropped or
- * refused, teleport-behaviour.md §2.1, §7).
- */
-function checkConfigured(
-  tbotVersion: string,
-  roles: string[],
-  items: Array<Output | Service>,
-  action: string,
-): void {
-  for (const item of items) {
-    if (item.type === 'kubernetes/v2') {
-      requireFeature(tbotVersion, 'kubernetesV2', 'kubernetes-labels');
-      // kubernetes/v2 has no `roles` field: tbot would use every role of the bot (§2.5).
-      if (roles.length > 0) {
-        throw new InputError(
-          'roles',
-          "cannot be combined with 'kubernetes-labels': tbot's kubernetes/v2 output has no roles and uses all of the bot's roles; remove 'roles', or name one cluster with 'kubernetes-cluster'",
-        );
-      }
-    }
-    if (item.type === 'identity' && item.allow_reissue) {
-      requireFeature(tbotVersion, 'allowReissue', 'allow-reissue');
-    }
-    if (item.type === 'application-proxy') requireFeature(tbotVersion, 'applicationProxy', action);
-  }
-}
-
-/**
- * A bound_keypair registration secret in TBOT_REGISTRATION_SECRET is read only from 18.2.10
- * (teleport-behaviour.md §2.2): an older tbot ignores it and its first join fails for want of one.
- */
-function checkRegistrationSecretEnv(
-  env: NodeJS.ProcessEnv,
-  tbotVersion: string,
-  method: string,
-): void {
-  if (method !== 'bound_keypair' || !env.TBOT_REGISTRATION_SECRET) return;
-  if (supports(tbotVersion, 'registrationSecretEnv')) return;
-  const since = FEATURES.registrationSecretEnv.since[0];
-  throw new UserError(
-    `TBOT_REGISTRATION_SECRET is read by tbot from ${since}; this job has tbot ${tbotVersion}, which would ignore it: install ${since} or newer, or register a keypair made with 'tbot keypair create' in advance`,
-  );
 }
 
 function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
