@@ -51,7 +51,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   auth: {
     summary: 'identity file for tsh and tctl (TELEPORT_IDENTITY_FILE)',
     flags: SHARED_AUTH,
-    switches: { ...RESULTS, 'allow-reissue': 'let tsh reissue certificates (tbot 16.5+ or 17.2.8+)' },
+    switches: {
+      ...RESULTS,
+      'allow-reissue': 'let tsh reissue certificates (tbot 16.5+ or 17.2.8+)',
+    },
     examples: [
       'eval "$(teleport-ci auth --proxy teleport.example.com:443 --token gitlab-bot --print-env)"\ntsh ls',
     ],
