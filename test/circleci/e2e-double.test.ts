@@ -187,7 +187,7 @@ describe('the orb against the Teleport double (real teleport-ci, tbot stand-in, 
     expect(auth?.status).toBe('failed');
     expect(auth?.env?.CIRCLE_OIDC_TOKEN).toBeUndefined();
     expect(auth?.stderr).toContain(
-      'CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+      "CIRCLE_OIDC_TOKEN is not set: CircleCI issues it to every job of the project's own pipelines, with or without a context; a build of a forked pull request gets it only if the project's settings pass secrets to forked builds",
     );
     expect(result.steps.find((s) => s.name === 'Must not run')?.status).toBe('skipped');
     expect(result.steps.at(-1)).toMatchObject({

@@ -212,8 +212,12 @@ echo "version=$TELEPORT_CI_VERSION path=$TELEPORT_CI_PATH"`;
 
 /** A job env with the stand-in tbot installed by `teleport-ci setup` on PATH. */
 async function withTbot(ci: Ci) {
+  return withTbotAt(ci, '17.4.2');
+}
+
+async function withTbotAt(ci: Ci, version: string) {
   const env = await jobEnv(ci);
-  const setup = await cli(['setup', '--version', '17.4.2', '--print-env'], env);
+  const setup = await cli(['setup', '--version', version, '--print-env'], env);
   expect(setup.code).toBe(0);
   const path = /export PATH='([^']+)'/.exec(setup.stdout)![1]!;
   return { ...env, PATH: `${path}:${process.env.PATH}` };
@@ -250,14 +254,14 @@ describe('teleport-ci preflight per CI (before tbot runs)', () => {
     );
     expect(run.stderr).not.toContain(jwt);
   });
-  it('CircleCI: a job without a context', async () => {
+  it('CircleCI: no CIRCLE_OIDC_TOKEN (a context is not what is missing, §4.3)', async () => {
     const env = await withTbot('circleci');
     const run = await cli(
       args.map((a) => a || double.proxy.addr),
       env,
     );
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      'teleport-ci: auth-ssh: CIRCLE_OIDC_TOKEN is not set: CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+      "teleport-ci: auth-ssh: CIRCLE_OIDC_TOKEN is not set: CircleCI issues it to every job of the project's own pipelines, with or without a context; a build of a forked pull request gets it only if the project's settings pass secrets to forked builds",
     );
   });
   it('Jenkins: asks for a join method', async () => {
@@ -282,14 +286,15 @@ describe('teleport-ci preflight per CI (before tbot runs)', () => {
     );
   });
   it('Azure DevOps: no access token mapped into the step', async () => {
-    const env = await withTbot('azure');
+    // azure_devops joins from 17.5.1 (#54875): a 17.4.2 tbot is refused before this check.
+    const env = await withTbotAt('azure', '18.6.4');
     const run = await cli(
       args.map((a) => a || double.proxy.addr),
       env,
     );
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n').at(-1)).toBe(
-      "teleport-ci: auth-ssh: SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN: $(System.AccessToken)' into the step's env and use a pipeline with an Azure service connection that allows OIDC",
+      "teleport-ci: auth-ssh: SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN: $(System.AccessToken)' into the step's env (tbot asks the pipeline's own OIDC endpoint: no service connection is needed; the join token's rules match issuer https://vstoken.dev.azure.com/<organization id>, audience api://AzureADTokenExchange and a p://... subject)",
     );
   });
   it('cleanup with nothing to do', async () => {
@@ -343,6 +348,13 @@ describe('progress on a terminal', () => {
 describe('teleport-ci daemon install (Jenkins agents)', () => {
   // The real installs run as root (directly or through passwordless sudo), as users run them.
   const AS_ROOT = 'teleport-ci daemon install (creates system users, chowns, setfacl)';
+  // bound_keypair (the default) is v18 (teleport-behaviour.md §7, #55380) and its first join needs the
+  // token's registration secret (§2.2): a Jenkins agent's tbot and the secret daemon install reads.
+  const SECRET = 'jenkins-first-join-secret';
+  const withTbot = async (ci: Ci) => ({
+    ...(await withTbotAt(ci, '18.6.4')),
+    TBOT_REGISTRATION_SECRET: SECRET,
+  });
   it('--dry-run prints the tbot config, the systemd unit and the commands, changing nothing', async () => {
     const env = await withTbot('jenkins');
     const run = await cli(
@@ -363,12 +375,19 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     expect(tbotYaml).toMatchObject({
       version: 'v2',
       proxy_server: 'teleport.example.test:443',
-      onboarding: { join_method: 'bound_keypair', token: 'jenkins-bot' },
+      onboarding: {
+        join_method: 'bound_keypair',
+        token: 'jenkins-bot',
+        bound_keypair: { registration_secret: 'NOT-SHOWN-from-TBOT_REGISTRATION_SECRET' },
+      },
       storage: { type: 'directory', path: '/var/lib/teleport/bot' },
       oneshot: false,
-      outputs: [{ type: 'identity', destination: { type: 'directory', path: '/opt/machine-id' } }],
+      services: [{ type: 'identity', destination: { type: 'directory', path: '/opt/machine-id' } }],
     });
-    expect(unit).toMatch(/^ExecStart=\/\S+\/tbot start -c \/etc\/tbot\.yaml$/m);
+    expect(run.stdout).not.toContain(SECRET);
+    expect(unit).toMatch(
+      /^ExecStart=\/usr\/local\/lib\/teleport-ci\/tbot start -c \/etc\/tbot\.yaml$/m,
+    );
     expect(unit).toContain('User=teleport');
     expect(run.stdout).toContain('setfacl -m u:jenkins:rX /opt/machine-id');
     await expect(exec('test', ['-e', '/etc/tbot.yaml'])).rejects.toThrow();
@@ -400,6 +419,8 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         paths.config,
         '--unit',
         paths.unit,
+        '--bin-dir',
+        join(root, 'bin'),
         '--bot-user',
         'tbot-svc',
         '--reader-user',
@@ -412,7 +433,7 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     expect(run.code).toBe(0);
     // tbot.yaml is the bot user's alone (0600): read it as root.
     const config = (await runAsRootOk(AS_ROOT, 'cat', [paths.config])).stdout;
-    expect(parse(config).outputs[0].destination.path).toBe(paths.out);
+    expect(parse(config).services[0].destination.path).toBe(paths.out);
     expect(await readFile(paths.unit, 'utf8')).toContain(`ExecStart=`);
     const { stdout: owner } = await exec('stat', ['-c', '%U %a', paths.out, paths.data]);
     expect(owner.trim().split('\n')).toEqual(['tbot-svc 750', 'tbot-svc 700']);
@@ -430,7 +451,10 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     await writeFile(config, 'old: 1\n', { mode: 0o644 });
     await chmod(config, 0o644);
     await writeFile(unit, '', { mode: 0o600 });
-    const args = ['--out', join(root, 'out'), '--data-dir', join(root, 'bot')];
+    const args = [
+      ...['--out', join(root, 'out'), '--data-dir', join(root, 'bot')],
+      ...['--bin-dir', join(root, 'bin')],
+    ];
     const run = await cli(
       [
         'daemon',
@@ -456,7 +480,13 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
     const { stdout } = await exec('stat', ['-c', '%a %U', config, unit]);
     expect(stdout.trim().split('\n')).toEqual(['600 tbot-svc', '644 root']);
     expect((await runAsRootOk(AS_ROOT, 'cat', [config])).stdout).toContain('token: jenkins-bot');
-    expect((await readdir(root)).sort()).toEqual(['bot', 'out', 'tbot.service', 'tbot.yaml']);
+    expect((await readdir(root)).sort()).toEqual([
+      'bin',
+      'bot',
+      'out',
+      'tbot.service',
+      'tbot.yaml',
+    ]);
   });
 
   it.each([
@@ -509,6 +539,9 @@ describe('teleport-ci daemon install (Jenkins agents)', () => {
         't',
         '--bot-user',
         'root',
+        // Where a real install copies tbot to: here, where setup put it (dry-run copies nothing).
+        '--bin-dir',
+        env.PATH.split(':')[0]!,
         '--dry-run',
       ],
       env,

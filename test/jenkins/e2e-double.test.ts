@@ -167,10 +167,10 @@ echo "AFTER: TELEPORT_CI_SSH_CONFIG=\${env.TELEPORT_CI_SSH_CONFIG}"`,
     expect(b.log).not.toContain('BODY RAN');
     const error = /^ERROR: (.*)$/m.exec(b.log)?.[1] ?? '';
     expect(error, b.log).toMatch(
-      /^withTeleport: teleport-ci: auth-ssh: tbot failed: joining with token: .*token expired or not found$/,
+      /^withTeleport: teleport-ci: auth-ssh: tbot could not join: (?:.*: )?joining with token: .*token expired or not found\. The cluster has no join token by that name \(or it expired\): check --token against 'tctl tokens ls'$/,
     );
     // The CLI's own line was shown live, before cleanup and the build's error.
-    expect(b.log.indexOf('teleport-ci: auth-ssh: tbot failed')).toBeLessThan(
+    expect(b.log.indexOf('teleport-ci: auth-ssh: tbot could not join')).toBeLessThan(
       b.log.indexOf('teleport-ci.cjs cleanup'),
     );
     expect(double.auth!.joins.filter((j) => j.token === TOKEN).at(-1)).toMatchObject({

@@ -51,7 +51,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   auth: {
     summary: 'identity file for tsh and tctl (TELEPORT_IDENTITY_FILE)',
     flags: SHARED_AUTH,
-    switches: { ...RESULTS, 'allow-reissue': 'let tsh reissue certificates (tbot 17.2.8+)' },
+    switches: {
+      ...RESULTS,
+      'allow-reissue': 'let tsh reissue certificates (tbot 16.5+ or 17.2.8+)',
+    },
     examples: [
       'eval "$(teleport-ci auth --proxy teleport.example.com:443 --token gitlab-bot --print-env)"\ntsh ls',
     ],
@@ -131,6 +134,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'bot-user': { help: 'user tbot runs as (default teleport)' },
       'reader-user': { help: 'user whose jobs read the credentials (default jenkins)' },
       tbot: { help: 'tbot binary (default: the one on PATH)' },
+      'bin-dir': {
+        help: 'where tbot is copied for the service (default /usr/local/lib/teleport-ci)',
+      },
+      'registration-secret': {
+        env: 'TBOT_REGISTRATION_SECRET',
+        help: "bound_keypair: the join token's registration secret, for the first join",
+      },
     },
     switches: { 'dry-run': 'print what would be written and run, change nothing' },
     examples: [

@@ -175,7 +175,8 @@ services:
         id: { status: 'healthy' },
       },
     });
-    expect((await get(`http://${diag}/livez`)).status).toBe(200);
+    // /livez is plain `OK` (teleport-behaviour.md §5.4, the diagnostics service reference).
+    expect(await get(`http://${diag}/livez`)).toEqual({ status: 200, body: 'OK' });
     expect((await get(`http://${diag}/readyz/pg-tunnel`)).body).toBe('{"status":"healthy"}\n');
     const missing = await get(`http://${diag}/readyz/nope`);
     expect(missing.status).toBe(404);
@@ -210,6 +211,10 @@ services:
     });
     const body = JSON.parse(ready.body) as { status: string; reason: string };
     expect(body.status).toBe('unhealthy');
+    // The overall status is only healthy or unhealthy (readyz.go OverallStatus, §5.4).
+    const overall = await get(`http://${diag}/readyz`);
+    expect(overall.status).toBe(503);
+    expect((JSON.parse(overall.body) as { status: string }).status).toBe('unhealthy');
     expect(body.reason).toMatch(
       /^failed to connect to database "pg-down" at 127\.0\.0\.1:\d+: connect ECONNREFUSED/,
     );

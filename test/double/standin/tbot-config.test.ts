@@ -10,7 +10,22 @@ import { cleanEnv, run, writeTbot } from './test-helpers';
 let work: string;
 let double: Double;
 const bins: Record<string, string> = {};
-const VERSIONS = ['16.5.4', '17.1.0', '17.2.8', '17.4.2', '18.6.4'];
+// The release matrix of teleport-behaviour.md §7: each version sits on one side of a gate.
+const VERSIONS = [
+  '16.5.4',
+  '17.1.0',
+  '17.2.1',
+  '17.2.7',
+  '17.2.8',
+  '17.4.2',
+  '17.4.6',
+  '17.5.1',
+  '18.2.2',
+  '18.2.3',
+  '18.2.9',
+  '18.2.10',
+  '18.6.4',
+];
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'standin-config-'));
@@ -101,23 +116,34 @@ describe('tbot version (teleport-behaviour.md §1.4)', () => {
   });
 });
 
-describe('strict v2 parsing (teleport-behaviour.md §2.1)', () => {
-  it('an unknown top-level key names its line and tbot type', async () => {
-    const { cfg, error } = await fails('17.4.2', base('unknown_key: 1\n'));
-    expect(error).toBe(
-      `ERROR: loading bot config from path ${cfg}\n\tfailed parsing config file: yaml: unmarshal errors:  line 9: field unknown_key not found in type config.BotConfig\n`,
-    );
+describe('v2 parsing: strict top level before 17.2.8 (teleport-behaviour.md §2.1)', () => {
+  it('an unknown top-level key names its line and tbot type (16.5.4, 17.1.0, 17.2.7)', async () => {
+    for (const v of ['16.5.4', '17.1.0', '17.2.7']) {
+      const { cfg, error } = await fails(v, base('unknown_key: 1\n'));
+      expect(error, v).toBe(
+        `ERROR: loading bot config from path ${cfg}\n\tfailed parsing config file: yaml: unmarshal errors:  line 9: field unknown_key not found in type config.BotConfig\n`,
+      );
+    }
   });
 
-  it('an unknown key inside onboarding is strict too', async () => {
+  it('from 17.2.8 unknown top-level keys are ignored (BotConfig.UnmarshalYAML, config.go@v17.2.8)', async () => {
+    for (const v of ['17.2.8', '17.4.2', '18.6.4']) {
+      const r = await tbot(v, ['start', '-c', await file(base('unknown_key: 1\n'))]);
+      expect(r.code, `${v}: ${r.stderr}`).toBe(0);
+    }
+  });
+
+  it('an unknown key inside onboarding is strict too before 17.2.8, ignored after', async () => {
     const body = base().replace('  token: github-bot\n', '  token: github-bot\n  tokn: x\n');
-    const { error } = await fails('18.6.4', body);
+    const { error } = await fails('17.1.0', body);
     expect(error).toContain('line 6: field tokn not found in type config.OnboardingConfig');
+    const r = await tbot('18.6.4', ['start', '-c', await file(body)]);
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it('collects every unmarshal error, type errors included', async () => {
     const { error } = await fails(
-      '17.4.2',
+      '17.1.0',
       base('debug: maybe\nfoo: 1\n').replace('oneshot: true', 'oneshot: yes'),
     );
     expect(error).toContain(
@@ -125,19 +151,19 @@ describe('strict v2 parsing (teleport-behaviour.md §2.1)', () => {
     );
   });
 
-  it('credential_ttl is unknown before 17.3 and accepted after (certificate_ttl everywhere)', async () => {
-    for (const v of ['16.5.4', '17.1.0', '17.2.8']) {
+  it('credential_ttl is unknown before 17.2.8 (#52185) and accepted from it (certificate_ttl everywhere)', async () => {
+    for (const v of ['16.5.4', '17.1.0', '17.2.7']) {
       const { error } = await fails(v, base('credential_ttl: 30m\n'));
       expect(error, v).toContain('field credential_ttl not found in type config.BotConfig');
     }
-    for (const v of ['17.4.2', '18.6.4']) {
+    for (const v of ['17.2.8', '17.4.2', '18.6.4']) {
       const r = await tbot(v, ['start', '-c', await file(base('credential_ttl: 30m\n'))]);
       expect(r.code, r.stderr).toBe(0);
     }
     const r = await tbot('17.4.2', ['start', '-c', await file(base('certificate_ttl: 30m\n'))]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('Config option certificate_ttl is deprecated');
-    const old = await tbot('17.2.8', ['start', '-c', await file(base('certificate_ttl: 30m\n'))]);
+    const old = await tbot('17.2.7', ['start', '-c', await file(base('certificate_ttl: 30m\n'))]);
     expect(old.code).toBe(0);
     expect(old.stderr).not.toContain('deprecated');
   });
@@ -184,20 +210,25 @@ describe('services and outputs (teleport-behaviour.md §2.5): lenient inside, li
     );
   });
 
-  it('kubernetes/v2 is unknown before 17.2', async () => {
+  it('kubernetes/v2 is unknown before 17.2.7 (#52830: 17.2.0 and 17.2.1 reject it)', async () => {
     const v2 =
       'services:\n  - type: kubernetes/v2\n    selectors: [{ name: a }]\n    destination: { type: memory }\n';
-    expect((await fails('17.1.0', base(v2))).error).toContain(
-      'unrecognized service type (kubernetes/v2)',
-    );
-    // 17.2.8 knows it: the failure comes later, from the auth (no such cluster).
-    expect((await fails('17.2.8', base(v2))).error).toContain('kubernetes cluster "a" not found');
+    for (const v of ['17.1.0', '17.2.1']) {
+      expect((await fails(v, base(v2))).error, v).toContain(
+        'unrecognized service type (kubernetes/v2)',
+      );
+    }
+    // 17.2.7 knows it: the failure comes later, from the auth (no such cluster).
+    expect((await fails('17.2.7', base(v2))).error).toContain('kubernetes cluster "a" not found');
   });
 
   it('ssh_config must be on or off', async () => {
     const out = path.join(work, 'sshcfg');
     const { error } = await fails('17.4.2', base(identity(out, '    ssh_config: maybe\n')));
-    expect(error).toBe(
+    // v17 does not wrap config errors (LoadConfigWithMutators, lib/tbot/cli/cli.go); v16 does.
+    expect(error).toBe('ERROR: validating service[0]\n\tssh_config: unrecognized value "maybe"\n');
+    const v16 = await fails('16.5.4', base(identity(out, '    ssh_config: maybe\n')));
+    expect(v16.error).toBe(
       'ERROR: validating merged bot config\n\tvalidating service[0]\n\t\tssh_config: unrecognized value "maybe"\n',
     );
   });
@@ -215,10 +246,12 @@ describe('services and outputs (teleport-behaviour.md §2.5): lenient inside, li
     expect(await readFile(path.join(out, 'identity'), 'utf8')).toContain('BEGIN EC PRIVATE KEY');
   });
 
-  it('allow_reissue: ignored before 17.2.8 (unknown keys in outputs are), honoured from 17.2.8', async () => {
+  it('allow_reissue: honoured on 16.5.x (v16 backport #52115) and from 17.2.8 (#52116), ignored on 17.0-17.2.7 (unknown keys in outputs are)', async () => {
     const auth = double.auth!;
     for (const [v, reissuable] of [
+      ['16.5.4', true],
       ['17.1.0', false],
+      ['17.2.7', false],
       ['17.2.8', true],
     ] as const) {
       const out = path.join(work, `reissue-${v}`);
@@ -251,7 +284,7 @@ describe('services and outputs (teleport-behaviour.md §2.5): lenient inside, li
     destination: { type: memory }
 `;
     expect((await fails('18.6.4', base(two))).error).toContain(
-      'validating service[1]\n\t\tduplicate name: "same"',
+      'validating service[1]\n\tduplicate name: "same"',
     );
     const r = await tbot('17.4.2', ['start', '-c', await file(base(two))]);
     expect(r.code, r.stderr).toBe(0);
@@ -265,9 +298,7 @@ describe('services and outputs (teleport-behaviour.md §2.5): lenient inside, li
   ])('%s output validation', async (type, fields, message) => {
     const body = base(`outputs:\n  - type: ${type}\n    destination: { type: memory }\n${fields}`);
     const { error } = await fails('17.4.2', body);
-    expect(error).toBe(
-      `ERROR: validating merged bot config\n\tvalidating service[0]\n\t\t${message}\n`,
-    );
+    expect(error).toBe(`ERROR: validating service[0]\n\t${message}\n`);
   });
 
   it('tunnel validation', async () => {
@@ -292,7 +323,7 @@ describe('services and outputs (teleport-behaviour.md §2.5): lenient inside, li
     expect((await fails('17.4.2', symlinks)).error).toContain('invalid symlinks mode: "maybe"');
   });
 
-  it('per-service credential_ttl needs renewal_interval (17.3+)', async () => {
+  it('per-service credential_ttl needs renewal_interval (17.2.8+)', async () => {
     const body = base(
       `services:\n  - type: identity\n    credential_ttl: 10m\n    destination: { type: memory }\n`,
     );
@@ -335,9 +366,7 @@ describe('validation and preRunChecks (teleport-behaviour.md §2.3)', () => {
 
   it('an unknown join method (the client-side list)', async () => {
     const body = base().replace('join_method: github', 'join_method: ec2');
-    expect((await fails('17.4.2', body)).error).toBe(
-      'ERROR: validating merged bot config\n\tunrecognized join method: "ec2"\n',
-    );
+    expect((await fails('17.4.2', body)).error).toBe('ERROR: unrecognized join method: "ec2"\n');
     const flag = await tbot('17.4.2', ['start', '--join-method=ec2', '--token=x']);
     expect(errorOf(flag.stderr)).toContain('enum value must be one of azure,');
   });
@@ -543,5 +572,79 @@ describe('command line (teleport-behaviour.md §1.1-§1.3)', () => {
     expect(errorOf(r.stderr)).toBe(
       'ERROR: "tbot init" is not implemented by this Teleport double stand-in\n',
     );
+  });
+});
+
+describe('release gates (teleport-behaviour.md §7; the version matrix in README.md)', () => {
+  it('azure_devops joins from 17.5.1 (#54875): refused by the 17.4 client list', async () => {
+    const body = base().replace('join_method: github', 'join_method: azure_devops');
+    expect((await fails('17.4.6', body)).error).toBe(
+      'ERROR: unrecognized join method: "azure_devops"\n',
+    );
+    // 17.5.1 knows it: the failure comes later, reading the pipeline's token.
+    expect((await fails('17.5.1', body)).error).toMatch(/^ERROR: joining with token\n/);
+  });
+
+  it('onboarding.gitlab.token_env_var_name from 17.4.6 (#54187): ignored by 17.4.2 (lax top level)', async () => {
+    const body = base()
+      .replace('join_method: github', 'join_method: gitlab')
+      .replace(
+        '  token: github-bot\n',
+        '  token: gitlab-bot\n  gitlab:\n    token_env_var_name: MY_JWT\n',
+      );
+    expect((await fails('17.4.2', body)).error).toContain(
+      'TBOT_GITLAB_JWT environment variable missing',
+    );
+    expect((await fails('17.4.6', body)).error).toContain('"MY_JWT" environment variable missing');
+  });
+
+  it('the application-proxy service from 18.2.3 (#59587)', async () => {
+    const proxy = base('services:\n  - type: application-proxy\n    listen: tcp://127.0.0.1:0\n');
+    expect((await fails('18.2.2', proxy)).error).toContain(
+      'unrecognized service type (application-proxy)',
+    );
+    // 18.2.3 knows the type; the stand-in itself does not serve it.
+    expect((await fails('18.2.3', proxy)).error).toBe(
+      'ERROR: the "application-proxy" service is not implemented by this Teleport double stand-in\n',
+    );
+  });
+
+  it('TBOT_REGISTRATION_SECRET is read from 18.2.10 (#59620), ignored before', async () => {
+    const body = base()
+      .replace('join_method: github', 'join_method: bound_keypair')
+      .replace('token: github-bot', 'token: no-such-bkp');
+    const secret = { TBOT_REGISTRATION_SECRET: 'first-join-secret' };
+    const before = await run(bins['18.2.9']!, ['start', '-c', await file(body)], {
+      env: env(secret),
+    });
+    expect(errorOf(before.stderr)).toContain(
+      'bound keypair parameters are required: no bound keypair in memory storage and no registration secret (set onboarding.bound_keypair.registration_secret',
+    );
+    // 18.2.10 takes the secret and asks the cluster, which has no such token.
+    const after = await run(bins['18.2.10']!, ['start', '-c', await file(body)], {
+      env: env(secret),
+    });
+    expect(errorOf(after.stderr)).toContain('token expired or not found');
+  });
+
+  it('join failures: v17 says `joining with token`; v18 puts its identity service above it', async () => {
+    const body = base().replace('token: github-bot', 'token: no-such-token');
+    expect((await fails('17.4.2', body)).error).toMatch(
+      /^ERROR: joining with token\n\t.*token expired or not found\n$/,
+    );
+    expect((await fails('18.6.4', body)).error).toMatch(
+      /^ERROR: building identity service\n\tinitializing identity service\n\t\tjoining with token\n\t\t\t.*token expired or not found\n$/,
+    );
+  });
+
+  it('debug logs come from --debug / TBOT_DEBUG only; `debug: true` in the config does not log (§1.1)', async () => {
+    const quiet = await tbot('17.4.2', ['start', '-c', await file(base('debug: true\n'))]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toMatch(/DEBUG/);
+    const loud = await tbot('17.4.2', ['start', '-c', await file(base()), '--debug']);
+    expect(loud.code, loud.stderr).toBe(0);
+    expect(loud.stderr).toMatch(/DEBUG/);
+    const env = await tbot('17.4.2', ['start', '-c', await file(base())], { TBOT_DEBUG: 'true' });
+    expect(env.stderr).toMatch(/DEBUG/);
   });
 });

@@ -158,7 +158,7 @@ describe('GitLab join (teleport-behaviour.md §4.1, §4.2)', () => {
     expect(errorOf(r.stderr)).toContain('id token claims did not match any allow rules');
   });
 
-  it('missing TBOT_GITLAB_JWT: unquoted before 18, quoted (and renamable) from 18', async () => {
+  it('missing TBOT_GITLAB_JWT: unquoted before 17.4.6, quoted (and renamable) from 17.4.6 (#54187)', async () => {
     for (const [v, message] of [
       ['17.4.2', 'TBOT_GITLAB_JWT environment variable missing'],
       ['18.6.4', '"TBOT_GITLAB_JWT" environment variable missing'],
@@ -176,7 +176,12 @@ describe('GitLab join (teleport-behaviour.md §4.1, §4.2)', () => {
         },
       );
       expect(r.code).toBe(1);
-      expect(errorOf(r.stderr)).toBe(`ERROR: joining with token\n\t${message}\n`);
+      // v18 puts its identity service above `joining with token` (teleport-behaviour.md §2.3).
+      const wrapper =
+        v === '18.6.4'
+          ? 'building identity service\n\tinitializing identity service\n\t\tjoining with token\n\t\t\t'
+          : 'joining with token\n\t';
+      expect(errorOf(r.stderr)).toBe(`ERROR: ${wrapper}${message}\n`);
     }
     const tbot = await writeTbot(work, '18.6.4');
     const jwt = await gitlab().mint(undefined, { audience: 'teleport.example.test' });
@@ -226,7 +231,7 @@ describe('CircleCI join (teleport-behaviour.md §4.1, §4.2)', () => {
     const missing = await go({});
     expect(missing.code).toBe(1);
     expect(errorOf(missing.stderr)).toBe(
-      "ERROR: joining with token\n\t'CIRCLE_OIDC_TOKEN' must be present to use 'circleci' join method\n",
+      "ERROR: building identity service\n\tinitializing identity service\n\t\tjoining with token\n\t\t\t'CIRCLE_OIDC_TOKEN' must be present to use 'circleci' join method\n",
     );
   });
 });

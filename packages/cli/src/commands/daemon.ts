@@ -47,6 +47,8 @@ export async function runDaemonCommand({ platform, env, io }: CommandContext): P
     joinMethod,
     tbotPath: tbot.path === 'tbot' ? await which('tbot', env) : tbot.path,
     tbotVersion: tbot.version,
+    binDir: input('bin-dir', '/usr/local/lib/teleport-ci'),
+    registrationSecret: textInput(platform, 'registration-secret') || undefined,
     outputDir: input('out', '/opt/machine-id'),
     dataDir: input('data-dir', '/var/lib/teleport/bot'),
     configPath: input('config', '/etc/tbot.yaml'),
@@ -55,7 +57,11 @@ export async function runDaemonCommand({ platform, env, io }: CommandContext): P
     readerUser: input('reader-user', 'jenkins'),
   };
   if (platform.getInput('dry-run') === 'true') {
-    const { files, commands } = planDaemon(plan);
+    // Printed, the secret would end in a terminal or a log: a placeholder stands in for it.
+    const shown = plan.registrationSecret
+      ? { ...plan, registrationSecret: 'NOT-SHOWN-from-TBOT_REGISTRATION_SECRET' }
+      : plan;
+    const { files, commands } = planDaemon(shown);
     for (const f of files) io.stdout(`# ${f.path} (mode ${f.mode.toString(8)})\n${f.content}\n`);
     io.stdout(`# then:\n${commands.map((c) => c.join(' ')).join('\n')}\n`);
     return;

@@ -1,14 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors';
-import type { JoinPreflight } from '../join/id-token';
+import { type FailureContext, tbotFailureCause } from '../join/failure-hints';
 import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, renderTbotConfig } from '../tbot/config';
 import { detectTbot } from '../tbot/detect';
-import { requireFeature } from '../tbot/features';
+import { requireFeature, requireJoinMethod } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
+import { checkConfigured, checkRegistrationSecretEnv } from '../tbot/requirements';
 import { checkOutputsWritten } from '../tbot/written-files';
 import type { AuthAction, AuthContext, BackgroundSettings } from './auth-action';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
@@ -16,13 +17,14 @@ import type { AuthSettings } from './settings';
 import { STATE, WORK_FILES } from './state';
 import { summaryTable } from './summary';
 
-const JOIN_WORDS = /join|token|allow rule|audience|expired|claims|denied|not found|access/i;
-
-function explainFailure(err: TbotFailedError, token: string, preflight?: JoinPreflight): UserError {
-  if (!preflight || !JOIN_WORDS.test(err.reason)) return err;
-  return new UserError(
-    `tbot could not join with token '${token}': ${err.reason}. This job's ID token has ${preflight.summary}: compare them with the token's allow rules`,
-  );
+/** tbot's failure with the hint for its cause (teleport-behaviour.md §2.3, §4.2), else as it was. */
+function explainFailure(err: TbotFailedError, ctx: FailureContext): UserError {
+  const cause = tbotFailureCause(err.reason, ctx);
+  if (!cause) return err;
+  const named = ctx.token ? ` with token '${ctx.token}'` : '';
+  const what = cause.atJoin ? `tbot could not join${named}` : 'tbot failed';
+  const hint = cause.hint.charAt(0).toUpperCase() + cause.hint.slice(1);
+  return new UserError(`${what}: ${err.reason}. ${hint}`);
 }
 
 function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
@@ -49,6 +51,8 @@ export async function joinAndWrite<S>({
 }): Promise<void> {
   const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
+  requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
+  checkRegistrationSecretEnv(platform.env, tbot.version, platform.joinMethod);
   for (const { feature, input } of action.requires?.(settings) ?? []) {
     requireFeature(tbot.version, feature, input);
   }
@@ -65,6 +69,7 @@ export async function joinAndWrite<S>({
 
   if (auth.dataDir) await mkdir(auth.dataDir, { recursive: true, mode: 0o700 });
   const { outputs, services } = action.configure(ctx, settings);
+  checkConfigured(tbot.version, auth.roles, [...outputs, ...(services ?? [])], action.name);
   const config: BotConfig = {
     proxyServer: auth.proxy.hostPort,
     joinMethod: platform.joinMethod,
@@ -73,7 +78,6 @@ export async function joinAndWrite<S>({
     certificateTtl: auth.certificateTtl,
     oneshot: !background,
     ...(auth.dataDir ? { storage: { type: 'directory' as const, path: auth.dataDir } } : {}),
-    debug: platform.isDebug(),
     diagAddr: background?.diagAddr,
     outputs,
     services,
@@ -95,6 +99,7 @@ export async function joinAndWrite<S>({
         tbotPath: tbot.path,
         configPath,
         env,
+        debug: platform.isDebug(),
         logPath,
         diagAddr: background.diagAddr,
         timeoutMs: background.timeoutMs,
@@ -107,6 +112,7 @@ export async function joinAndWrite<S>({
           tbotPath: tbot.path,
           configPath,
           env,
+          debug: platform.isDebug(),
           log: platform.log,
           timeoutMs: oneShotTimeoutMs,
         });
@@ -118,7 +124,11 @@ export async function joinAndWrite<S>({
       await lockDown(dir);
     }
   } catch (err) {
-    if (err instanceof TbotFailedError) throw explainFailure(err, auth.token, preflight);
+    if (err instanceof TbotFailedError) {
+      // A `token` join's name is its secret: it is never shown (teleport-behaviour.md §4.2).
+      const token = platform.joinMethod === 'token' ? undefined : auth.token;
+      throw explainFailure(err, { token, proxy: auth.proxy.hostPort, preflight });
+    }
     throw err;
   }
 

@@ -6,6 +6,7 @@ import { InputError, UserError } from '../errors';
 import type { JoinMethod } from '../platform/join-methods';
 import type { ProxyAddress } from '../proxy/address';
 import { renderTbotConfig } from '../tbot/config';
+import { requireJoinMethod } from '../tbot/features';
 
 const exec = promisify(execFile);
 
@@ -13,8 +14,13 @@ export interface DaemonPlan {
   proxy: ProxyAddress;
   token: string;
   joinMethod: JoinMethod;
+  /** The tbot found for the install (it may sit in a private cache, e.g. under /root). */
   tbotPath: string;
   tbotVersion: string;
+  /** Where tbot is installed for the service: a root-owned folder the bot user can read. */
+  binDir: string;
+  /** `bound_keypair`'s registration secret for the first join (teleport-behaviour.md §2.2). */
+  registrationSecret?: string;
   /** Where the credentials appear for the reader (e.g. `/opt/machine-id`). */
   outputDir: string;
   /** tbot's own state (its renewable identity). */
@@ -49,9 +55,14 @@ function refuseUnsafeInUnit(flag: string, value: string): void {
   );
 }
 
+/** The tbot the service runs: a copy in `binDir`, so the bot user can read and run it. */
+export function serviceTbotPath(plan: Pick<DaemonPlan, 'binDir'>): string {
+  return join(plan.binDir, 'tbot');
+}
+
 /** The systemd unit that keeps tbot running and renewing (teleport-behaviour.md §1.6: SIGHUP renews). */
 export function systemdUnit(plan: DaemonPlan): string {
-  refuseUnsafeInUnit('tbot', plan.tbotPath);
+  refuseUnsafeInUnit('bin-dir', plan.binDir);
   refuseUnsafeInUnit('config', plan.configPath);
   refuseUnsafeInUnit('bot-user', plan.botUser);
   return `[Unit]
@@ -63,7 +74,7 @@ Wants=network-online.target
 Type=simple
 User=${plan.botUser}
 Group=${plan.botUser}
-ExecStart=${plan.tbotPath} start -c ${plan.configPath}
+ExecStart=${serviceTbotPath(plan)} start -c ${plan.configPath}
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=5
@@ -73,16 +84,39 @@ WantedBy=multi-user.target
 `;
 }
 
-/** What `daemon install` writes, and the commands that set owners and ACLs. */
+/**
+ * What `daemon install` writes, and the commands that install tbot and set owners and ACLs.
+ * Refuses, before anything is written, a join method the tbot lacks and a `bound_keypair` join
+ * with no registration secret (its first join could not succeed, teleport-behaviour.md §2.2).
+ */
 export function planDaemon(plan: DaemonPlan): { files: PlannedFile[]; commands: string[][] } {
+  requireJoinMethod(plan.tbotVersion, plan.joinMethod, 'join-method');
+  if (plan.joinMethod === 'bound_keypair' && !plan.registrationSecret) {
+    throw new InputError(
+      'registration-secret',
+      "is needed for the first bound_keypair join: give the join token's registration secret (set TBOT_REGISTRATION_SECRET for daemon install), or use --join-method token",
+    );
+  }
   const config = renderTbotConfig(
     {
       proxyServer: plan.proxy.hostPort,
       joinMethod: plan.joinMethod,
       token: plan.token,
+      ...(plan.registrationSecret ? { registrationSecret: plan.registrationSecret } : {}),
       oneshot: false,
       storage: { type: 'directory', path: plan.dataDir },
-      outputs: [{ type: 'identity', destination: { type: 'directory', path: plan.outputDir } }],
+      // tbot writes its files 0600: the reader gets its ACL from tbot on each file (a default
+      // ACL on the folder alone would be masked off by that mode), teleport-behaviour.md §2.4.
+      outputs: [
+        {
+          type: 'identity',
+          destination: {
+            type: 'directory',
+            path: plan.outputDir,
+            readers: [{ user: plan.readerUser }],
+          },
+        },
+      ],
     },
     plan.tbotVersion,
   );
@@ -92,6 +126,8 @@ export function planDaemon(plan: DaemonPlan): { files: PlannedFile[]; commands: 
       { path: plan.unitPath, mode: 0o644, content: systemdUnit(plan) },
     ],
     commands: [
+      // A root-owned copy the bot user can run: the tbot found may sit in root's cache.
+      ['install', '-D', '-m', '0755', plan.tbotPath, serviceTbotPath(plan)],
       ['install', '-d', '-m', '0700', '-o', plan.botUser, '-g', plan.botUser, plan.dataDir],
       ['install', '-d', '-m', '0750', '-o', plan.botUser, '-g', plan.botUser, plan.outputDir],
       ['chown', plan.botUser, plan.configPath],

@@ -14,7 +14,9 @@ export async function circleciPreflight(platform: CiPlatform): Promise<JoinPrefl
   const claims = readEnvToken(
     platform,
     'CIRCLE_OIDC_TOKEN',
-    'CircleCI issues OIDC tokens only to jobs that use a context: add a context to this job',
+    // CircleCI issues it to jobs without a context too; a context only adds `context-ids`
+    // for allow rules on context_id (teleport-behaviour.md §4.3).
+    "CircleCI issues it to every job of the project's own pipelines, with or without a context; a build of a forked pull request gets it only if the project's settings pass secrets to forked builds",
   );
   return explainClaims(
     platform,

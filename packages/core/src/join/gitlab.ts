@@ -18,6 +18,7 @@ export const GITLAB_RULE_CLAIMS = [
   'environment',
   'pipeline_source',
   'user_login',
+  'user_id',
   'sub',
   'aud',
 ] as const;

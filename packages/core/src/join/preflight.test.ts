@@ -56,7 +56,12 @@ describe('GitHub join preflight (teleport-behaviour.md §4.1)', () => {
 describe('ID tokens in the environment (teleport-behaviour.md §4.1, §4.2)', () => {
   it.each([
     ['gitlab', 'TBOT_GITLAB_JWT', /declare it in the job: 'id_tokens:/],
-    ['circleci', 'CIRCLE_OIDC_TOKEN', /add a context to this job/],
+    // No context is needed (only for context_id rules), teleport-behaviour.md §4.3.
+    [
+      'circleci',
+      'CIRCLE_OIDC_TOKEN',
+      /issues it to every job of the project's own pipelines, with or without a context/,
+    ],
     ['bitbucket', 'BITBUCKET_STEP_OIDC_TOKEN', /add 'oidc: true' to this step/],
   ] as const)('%s: a missing %s names the fix', async (method, variable, fix) => {
     const missing = joinPreflight(testPlatform(), method, proxy);
@@ -91,7 +96,7 @@ describe('ID tokens in the environment (teleport-behaviour.md §4.1, §4.2)', ()
 
   it('Azure DevOps needs the access token mapped into the step', async () => {
     await expect(joinPreflight(testPlatform(), 'azure_devops', proxy)).rejects.toThrow(
-      /^SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN/,
+      /^SYSTEM_ACCESSTOKEN and SYSTEM_OIDCREQUESTURI not set: map 'SYSTEM_ACCESSTOKEN: \$\(System\.AccessToken\)' into the step's env \(tbot asks the pipeline's own OIDC endpoint: no service connection is needed; .*audience api:\/\/AzureADTokenExchange and a p:\/\/\.\.\. subject\)$/,
     );
     const ready = testPlatform({
       env: { SYSTEM_ACCESSTOKEN: 'a', SYSTEM_OIDCREQUESTURI: 'https://x' },

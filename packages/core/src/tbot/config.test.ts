@@ -29,13 +29,12 @@ describe('tbot config (teleport-behaviour.md §2)', () => {
     expect(v18.outputs).toBeUndefined();
     expect(v18.services).toEqual([identity]);
   });
-  it('emits certificate_ttl (known to every version), pins, debug, roles only when given', () => {
+  it('emits certificate_ttl (known to every version), pins, roles only when given; never debug (teleport-behaviour.md §1.1)', () => {
     const text = renderTbotConfig(
       {
         ...base,
         certificateTtl: '30m',
         caPins: ['sha256:ab'],
-        debug: true,
         outputs: [{ ...identity, roles: ['ci'] }],
       },
       '16.5.4',
@@ -44,7 +43,8 @@ describe('tbot config (teleport-behaviour.md §2)', () => {
     expect(cfg.certificate_ttl).toBe('30m');
     expect(cfg.credential_ttl).toBeUndefined();
     expect(cfg.onboarding.ca_pins).toEqual(['sha256:ab']);
-    expect(cfg.debug).toBe(true);
+    // `debug: true` only enables pprof; debug logs come from `--debug` (tbotStartArgs).
+    expect(cfg).not.toHaveProperty('debug');
     expect(cfg.outputs[0].roles).toEqual(['ci']);
     expect(
       parse(renderTbotConfig({ ...base, outputs: [{ ...identity, roles: [] }] }, '16.5.4'))

@@ -4,7 +4,13 @@ import { supports } from './features';
 
 /** A destination tbot writes to (teleport-behaviour.md §2.4). */
 export type Destination =
-  | { type: 'directory'; path: string; symlinks?: 'try-secure' | 'secure' | 'insecure' }
+  | {
+      type: 'directory';
+      path: string;
+      symlinks?: 'try-secure' | 'secure' | 'insecure';
+      /** Users or groups tbot grants read access by ACL, on every file it writes. */
+      readers?: Array<{ user: string } | { group: string }>;
+    }
   | { type: 'memory' };
 
 interface Scoped {
@@ -42,7 +48,9 @@ export type Service =
       username: string;
       roles?: string[];
     }
-  | { type: 'application-tunnel'; listen: string; app_name: string; roles?: string[] };
+  | { type: 'application-tunnel'; listen: string; app_name: string; roles?: string[] }
+  /** A local HTTP proxy to every application the bot may reach (18.2.3, teleport-behaviour.md §7). */
+  | { type: 'application-proxy'; listen: string };
 
 export interface BotConfig {
   /** The proxy's `host:port`. */
@@ -51,12 +59,13 @@ export interface BotConfig {
   /** The join token's name. */
   token: string;
   caPins?: string[];
+  /** `bound_keypair`'s registration secret for the first join (v18, teleport-behaviour.md §2.2). */
+  registrationSecret?: string;
   /** Go duration for the credentials (e.g. `1h`). */
   certificateTtl?: string;
   oneshot: boolean;
   /** Where tbot keeps its own identity; memory (nothing on disk) unless a daemon needs it. */
   storage?: Destination;
-  debug?: boolean;
   diagAddr?: string;
   outputs: Output[];
   services?: Service[];
@@ -69,13 +78,14 @@ function withoutEmptyRoles<T extends { roles?: string[] }>(item: T): T {
 }
 
 /**
- * The YAML tbot reads: `version: v2`, keys only the given tbot version knows (it parses
- * strictly, teleport-behaviour.md §2.1). `certificate_ttl` works on every version (newer ones warn), so it is
+ * The YAML tbot reads: `version: v2`, keys only the given tbot version knows (before 17.2.8 it
+ * parses the top level strictly, teleport-behaviour.md §2.1). No `debug: true`: it only enables pprof;
+ * debug logs come from `--debug` (teleport-behaviour.md §1.1). `certificate_ttl` works on every version (newer ones warn), so it is
  * preferred over `credential_ttl` (teleport-behaviour.md §2.2). Built as data, never by concatenating text.
  */
 export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
   const outputs = cfg.outputs.map((o) => ('roles' in o ? withoutEmptyRoles(o) : o));
-  const services = (cfg.services ?? []).map(withoutEmptyRoles);
+  const services = (cfg.services ?? []).map((s) => ('roles' in s ? withoutEmptyRoles(s) : s));
   const doc: Record<string, unknown> = {
     version: 'v2',
     proxy_server: cfg.proxyServer,
@@ -83,10 +93,12 @@ export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
       join_method: cfg.joinMethod,
       token: cfg.token,
       ...(cfg.caPins && cfg.caPins.length > 0 ? { ca_pins: cfg.caPins } : {}),
+      ...(cfg.registrationSecret
+        ? { bound_keypair: { registration_secret: cfg.registrationSecret } }
+        : {}),
     },
     storage: cfg.storage ?? { type: 'memory' },
     oneshot: cfg.oneshot,
-    ...(cfg.debug ? { debug: true } : {}),
     ...(cfg.certificateTtl ? { certificate_ttl: cfg.certificateTtl } : {}),
     ...(cfg.diagAddr ? { diag_addr: cfg.diagAddr } : {}),
   };

@@ -46,6 +46,14 @@ export class TbotFailedError extends UserError {
   }
 }
 
+/**
+ * `tbot start -c <config>`, with `--debug` for debug logs: the config's `debug: true` only
+ * enables pprof, the logger is set up from the flag (teleport-behaviour.md §1.1), as the official actions do.
+ */
+export function tbotStartArgs(configPath: string, debug: boolean): string[] {
+  return ['start', '-c', configPath, ...(debug ? ['--debug'] : [])];
+}
+
 /** How long a one-shot tbot may take to join and write, unless `timeout-ms` says otherwise. */
 export const DEFAULT_ONESHOT_TIMEOUT_MS = 300_000;
 
@@ -58,10 +66,13 @@ export async function runTbotOnce(opts: {
   tbotPath: string;
   configPath: string;
   env: NodeJS.ProcessEnv;
+  /** Pass `--debug` (the job runs in debug mode). */
+  debug?: boolean;
   log: Logger;
   timeoutMs: number;
 }): Promise<void> {
-  const result = await execCapture(opts.tbotPath, ['start', '-c', opts.configPath], {
+  const args = tbotStartArgs(opts.configPath, opts.debug ?? false);
+  const result = await execCapture(opts.tbotPath, args, {
     env: opts.env,
     onLine: (line) => opts.log.debug(`tbot: ${line}`),
     timeoutMs: opts.timeoutMs,
@@ -89,11 +100,10 @@ export interface BackgroundTbot {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function probe(url: string): Promise<number | undefined> {
+async function probe(url: string): Promise<{ status: number; body: string } | undefined> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.status;
+    return { status: res.status, body: await res.text() };
   } catch {
     return undefined;
   }
@@ -129,12 +139,14 @@ export function isRunning(pid: number): boolean {
 
 /**
  * Starts tbot detached (it outlives this step; the post step stops it), logging to a file,
- * then waits on its diagnostics `/wait` endpoint (teleport-behaviour.md §5.4) until its services are ready.
+ * then polls its diagnostics `/readyz` endpoint (teleport-behaviour.md §5.4) until its services are healthy.
  */
 export async function startTbotBackground(opts: {
   tbotPath: string;
   configPath: string;
   env: NodeJS.ProcessEnv;
+  /** Pass `--debug` (the job runs in debug mode). */
+  debug?: boolean;
   logPath: string;
   diagAddr: string;
   timeoutMs: number;
@@ -149,7 +161,7 @@ export async function startTbotBackground(opts: {
     );
   }
   const logFile = await open(opts.logPath, 'a', 0o600);
-  const child = spawn(opts.tbotPath, ['start', '-c', opts.configPath], {
+  const child = spawn(opts.tbotPath, tbotStartArgs(opts.configPath, opts.debug ?? false), {
     env: opts.env,
     detached: true,
     stdio: ['ignore', logFile.fd, logFile.fd],
@@ -162,27 +174,29 @@ export async function startTbotBackground(opts: {
   await opts.onStart?.(pid);
   if (opts.timeoutMs <= 0) return running;
 
+  // `/wait` answers once every service has made its first report, healthy or not, so a 503
+  // there is no verdict: `/readyz` is polled until healthy or the timeout, as the official
+  // actions do (teleport-behaviour.md §5.4). The last unhealthy answer says why on timeout.
   const deadline = Date.now() + opts.timeoutMs;
-  const waitUrl = `http://${opts.diagAddr}/wait`;
+  const readyUrl = `http://${opts.diagAddr}/readyz`;
+  let lastUnhealthy = '';
   while (Date.now() < deadline) {
     if (!isRunning(pid)) {
       const output = await readFile(opts.logPath, 'utf8').catch(() => '');
       throw new TbotFailedError(tbotFailureReason(output), output);
     }
-    const status = await probe(waitUrl);
-    if (status === 200) return running;
-    if (status === 503) {
-      // Services reported, one unhealthy: say which and why.
-      const body = await fetch(`http://${opts.diagAddr}/readyz`)
-        .then((r) => r.text())
-        .catch(() => '');
-      await stopTbot(running);
-      throw new UserError(`tbot started but is not healthy: ${unhealthyReason(body)}`);
-    }
+    const answer = await probe(readyUrl);
+    if (answer?.status === 200) return running;
+    if (answer?.status === 503) lastUnhealthy = answer.body;
     await sleep(250);
   }
   const output = await readFile(opts.logPath, 'utf8').catch(() => '');
   await stopTbot(running);
+  if (lastUnhealthy) {
+    throw new UserError(
+      `tbot started but was not healthy within ${formatDuration(opts.timeoutMs)}: ${unhealthyReason(lastUnhealthy)} (raise 'timeout-ms' if it needs longer)`,
+    );
+  }
   const last = output.trim() ? `; its last words: ${tbotFailureReason(output)}` : '';
   throw new UserError(
     `tbot did not become ready within ${formatDuration(opts.timeoutMs)} (raise 'timeout-ms' if it needs longer)${last}`,

@@ -67,7 +67,14 @@ function lockStorage(dir: string | undefined): void {
 
 export async function startCommand(p: Parsed, build: BuildInfo, f: Features): Promise<void> {
   const cfg = await configFromCli(p, f);
-  if (cfg.debug) setDebug(true);
+  // Debug logs come from -d/--debug/TBOT_DEBUG only: the logger is set up before the config is
+  // read, and the config's `debug: true` only enables pprof (teleport-behaviour.md §1.1).
+  if (p.flags.debug === true) setDebug(true);
+  log.debug('TBOT', 'Loaded bot configuration', {
+    join_method: cfg.onboarding.join_method,
+    oneshot: cfg.oneshot,
+    services: cfg.services.length,
+  });
   await faultAtStart();
   const address = preRunChecks(cfg, build, f);
   const ep: Endpoint = { addr: address.addr, insecure: cfg.insecure };

@@ -239,7 +239,8 @@ export async function configFromCli(p: Parsed, f: Features): Promise<BotConfig> 
   try {
     checkAndSetDefaults(cfg, f);
   } catch (err) {
-    throw wrap(err, 'validating merged bot config');
+    // v16 wraps (FromCLIConf); v17's LoadConfigWithMutators does not (lib/tbot/cli/cli.go).
+    throw f.validatingMergedWrapper ? wrap(err, 'validating merged bot config') : err;
   }
   if (p.flags.insecure === true) cfg.insecure = true;
   return cfg;

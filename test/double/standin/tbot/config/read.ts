@@ -1,8 +1,10 @@
 // Reads a tbot config file the way ReadConfig does (teleport-behaviour.md §2.1, lib/tbot/config/config.go):
 // - the version is decoded first (`failed parsing config file version: ...`);
-// - v2 is decoded with yaml.v3's KnownFields(true): an unknown top-level key (or one inside
-//   `onboarding`) fails with `failed parsing config file: yaml: unmarshal errors:  line N:
-//   field X not found in type config.BotConfig` (the newlines of yaml.v3's message stripped);
+// - before 17.2.8, v2 is decoded with yaml.v3's KnownFields(true): an unknown top-level key (or
+//   one inside `onboarding`) fails with `failed parsing config file: yaml: unmarshal errors:
+//   line N: field X not found in type config.BotConfig` (the newlines of yaml.v3's message
+//   stripped); from 17.2.8 `BotConfig` has its own UnmarshalYAML, which decodes without known
+//   fields: unknown keys there are ignored too (teleport-behaviour.md §2.1, config.go@v17.2.8);
 // - services, outputs and destinations decode through custom UnmarshalYAML methods that call
 //   yaml.v3 `node.Decode`, which does NOT keep KnownFields: unknown keys there are silently
 //   ignored by the real tbot, so the stand-in ignores them too (README "Strictness");
@@ -470,7 +472,8 @@ export function readConfig(text: string, f: Features): BotConfig {
   const services: ServiceConfig[] = [];
   const outputs: ServiceConfig[] = [];
   let failure: unknown;
-  const decoded = decodeStruct(root, 'config.BotConfig', fields, true, c, (name, v) => {
+  const strict = !f.laxTopLevel;
+  const decoded = decodeStruct(root, 'config.BotConfig', fields, strict, c, (name, v) => {
     if (failure) return undefined;
     try {
       if (name === 'storage') return decodeDestination(v, lines);

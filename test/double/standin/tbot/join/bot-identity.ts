@@ -154,6 +154,7 @@ export class BotIdentityService {
           ep: this.ep,
           token,
           botInstanceId: await this.liveBotInstance(),
+          readsSecretEnv: this.f.registrationSecretEnv,
         });
       }
       const idToken = bkp ? undefined : await idTokenFor(this.cfg, this.f);
@@ -169,7 +170,12 @@ export class BotIdentityService {
       };
       res = await requestJson<JoinResponse>(this.ep, 'POST', JOIN_PATH, req);
     } catch (err) {
-      throw wrap(err, 'joining with token');
+      const wrapped = wrap(err, 'joining with token');
+      // v18's identity service adds its own layers above (teleport-behaviour.md §2.3).
+      if (this.f.identityServiceWrappers) {
+        wrapped.wrap('initializing identity service').wrap('building identity service');
+      }
+      throw wrapped;
     }
     if (bkp) await bkp.commit(res);
     const id: BotIdentity = {

@@ -28,10 +28,14 @@ export const BKP_FILES = {
   botInstance: 'bound_keypair.bot_instance_id',
 } as const;
 
-/** BoundKeypairOnboardingConfig.RegistrationSecret: path, then value, then the environment. */
+/**
+ * BoundKeypairOnboardingConfig.RegistrationSecret: path, then value, then the environment (the
+ * environment only from 18.2.10, teleport-behaviour.md §7, #59620: `readEnv` false before).
+ */
 export async function registrationSecret(
   cfg: BotConfig,
   env: NodeJS.ProcessEnv = process.env,
+  readEnv = true,
 ): Promise<string> {
   const bk = cfg.onboarding.bound_keypair ?? {};
   if (bk.registration_secret && bk.registration_secret_path) {
@@ -39,7 +43,7 @@ export async function registrationSecret(
       "only one of 'registration_secret' and 'registration_secret_path' may be set",
     );
   }
-  const fromEnv = env[REGISTRATION_SECRET_ENV];
+  const fromEnv = readEnv ? env[REGISTRATION_SECRET_ENV] : undefined;
   if (bk.registration_secret_path) {
     if (fromEnv !== undefined) {
       log.warn(
@@ -116,18 +120,20 @@ export async function prepareBoundKeypairJoin(p: {
   ep: Endpoint;
   token: string;
   botInstanceId?: string;
+  /** Whether this release reads TBOT_REGISTRATION_SECRET (18.2.10). */
+  readsSecretEnv: boolean;
 }): Promise<BoundKeypairClient> {
   if (p.cfg.onboarding.bound_keypair?.static_private_key_path) {
     throw new TbotError(
       'static_private_key_path (bound keypair static keys) is not implemented by this Teleport double stand-in',
     );
   }
-  const secret = await registrationSecret(p.cfg);
+  const secret = await registrationSecret(p.cfg, process.env, p.readsSecretEnv);
   const stored = await loadKeypair(p.storage);
   if (!stored && !secret) {
     // Real tbot reaches join.Register without BoundKeypairParams in this case (teleport-behaviour.md §4.1).
     throw new TbotError(
-      `bound keypair parameters are required: no bound keypair in ${p.storage.description} storage and no registration secret (set ${REGISTRATION_SECRET_ENV}, onboarding.bound_keypair.registration_secret or registration_secret_path for the first join, and keep the storage directory for later joins)`,
+      `bound keypair parameters are required: no bound keypair in ${p.storage.description} storage and no registration secret (set ${p.readsSecretEnv ? `${REGISTRATION_SECRET_ENV}, ` : ''}onboarding.bound_keypair.registration_secret or registration_secret_path for the first join, and keep the storage directory for later joins)`,
     );
   }
   const key = stored ?? (await generateKeyPair());

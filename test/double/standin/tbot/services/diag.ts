@@ -1,4 +1,4 @@
-// The diagnostics listener (`diag_addr` / `--diag-addr`, teleport-behaviour.md §5.4): /livez always 200;
+// The diagnostics listener (`diag_addr` / `--diag-addr`, teleport-behaviour.md §5.4): /livez always 200 `OK`;
 // /readyz and /readyz/{service} (17+ in the double) as JSON with 200 when healthy, 503
 // otherwise, 404 for an unknown service; /wait and /wait/{service} (18+) block until the
 // services have reported; /metrics a tiny Prometheus text.
@@ -40,7 +40,12 @@ export async function startDiag(
       const snap = registry.snapshot();
       send(res, snap.status === 'healthy' ? 200 : 503, snap);
     };
-    if (path === '/livez') return send(res, 200, { status: 'ok' });
+    if (path === '/livez') {
+      // Plain text, as real tbot's livez handler writes it (teleport-behaviour.md §5.4).
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 2 });
+      res.end('OK');
+      return;
+    }
     if (first === 'readyz' && f.readyz) return answer();
     if (first === 'wait' && f.wait) {
       if (service !== undefined && !registry.get(service)) return answer();

@@ -39,14 +39,14 @@ export class StatusRegistry {
     }
   }
 
-  overall(): Status {
+  /** Only `healthy` or `unhealthy`: a service not yet reported counts as unhealthy (readyz.go
+   * `OverallStatus`, teleport-behaviour.md §5.4). */
+  overall(): Exclude<Status, 'initializing'> {
     const all = [...this.services.values()];
-    if (all.some((s) => s.status === 'unhealthy')) return 'unhealthy';
-    if (all.some((s) => s.status === 'initializing')) return 'initializing';
-    return 'healthy';
+    return all.every((s) => s.status === 'healthy') ? 'healthy' : 'unhealthy';
   }
 
-  snapshot(): { status: Status; services: Record<string, ServiceStatus> } {
+  snapshot(): { status: Exclude<Status, 'initializing'>; services: Record<string, ServiceStatus> } {
     return { status: this.overall(), services: Object.fromEntries(this.services) };
   }
 }
