@@ -107,16 +107,17 @@ describe('on this machine', () => {
 
 /**
  * A privileged command run directly (not through test/privileged.ts): `chown()`, a spawned
- * useradd/userdel/usermod/groupadd/chown/setcap/sudo, sshd, or a read of /etc/shadow.
+ * useradd/userdel/usermod/groupadd/chown/setcap/runuser/sudo, sshd, or a read of /etc/shadow.
  */
 const DIRECT =
-  /\b(?:exec|execFile|execFileSync|execSync|spawn|spawnSync|run|runOk|execP|sh)\(\s*['"`](?:sudo|useradd|userdel|usermod|groupadd|chown|setcap|\/usr\/sbin\/sshd)\b|\bchown\(|spawn\(SSHD_PATH|readFile\(\s*['"]\/etc\/shadow/;
+  /\b(?:exec|execFile|execFileSync|execSync|spawn|spawnSync|run|runOk|execP|sh)\(\s*['"`](?:sudo|useradd|userdel|usermod|groupadd|chown|setcap|runuser|\/usr\/sbin\/sshd)\b|\bchown\(|spawn\(SSHD_PATH|readFile\(\s*['"]\/etc\/shadow/;
 
 describe('every privileged command goes through test/privileged.ts', () => {
   it('the check finds a direct one', () => {
     expect(DIRECT.test("await run('userdel', ['-r', NAME]);")).toBe(true);
     expect(DIRECT.test('await chown(dir, 65534, 65534);')).toBe(true);
     expect(DIRECT.test("spawn(SSHD_PATH, ['-D'])")).toBe(true);
+    expect(DIRECT.test("await run('runuser', ['-u', BOT, '--', 'id']);")).toBe(true);
     expect(DIRECT.test("await runAsRoot(WHAT, 'userdel', ['-r', NAME]);")).toBe(false);
   });
 

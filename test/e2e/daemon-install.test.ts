@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Double, startDouble } from '../double';
 import { ensureSystemUser } from '../double/ssh/users';
 import { writeTbot } from '../double/standin/test-helpers';
+import { rootCommand } from '../privileged';
 import { repoRoot } from './helpers';
 
 const CLI = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
@@ -54,9 +55,16 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
+// daemon install and runuser need root: directly, or through passwordless sudo (test/privileged.ts).
+const AS_ROOT = 'daemon install and runuser (system users, root-owned files)';
+
+function run(cmd: string, args: string[], env: Record<string, string | undefined>) {
+  const vars = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const c = rootCommand(AS_ROOT, cmd, args, vars);
   return new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(cmd, args, { env });
+    const child = spawn(c.file, c.args, { env: { PATH: process.env.PATH } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
