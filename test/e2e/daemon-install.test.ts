@@ -58,7 +58,7 @@ afterAll(async () => {
 // daemon install and runuser need root: directly, or through passwordless sudo (test/privileged.ts).
 const AS_ROOT = 'daemon install and runuser (system users, root-owned files)';
 
-function run(cmd: string, args: string[], env: Record<string, string | undefined>) {
+function asRoot(cmd: string, args: string[], env: Record<string, string | undefined>) {
   const vars = Object.fromEntries(
     Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
   );
@@ -83,7 +83,7 @@ const paths = () => ({
 describe('daemon install, then the service joins (bound_keypair)', () => {
   it('installs a unit systemd-analyze accepts, whose tbot the bot user can run', async () => {
     const p = paths();
-    const install = await run(
+    const install = await asRoot(
       process.execPath,
       [
         CLI,
@@ -100,7 +100,7 @@ describe('daemon install, then the service joins (bound_keypair)', () => {
     const unit = await readFile(p.unit, 'utf8');
     expect(unit).toContain(`ExecStart=${p.bin}/tbot start -c ${p.config}\n`);
     // The tbot found stays private; the service's copy is readable and runnable by the bot user.
-    const asBot = await run('runuser', ['-u', BOT_USER, '--', `${p.bin}/tbot`, 'version'], {
+    const asBot = await asRoot('runuser', ['-u', BOT_USER, '--', `${p.bin}/tbot`, 'version'], {
       PATH: process.env.PATH,
     });
     expect(asBot.out).toMatch(/^Teleport v18\.6\.4 /);
@@ -117,14 +117,14 @@ describe('daemon install, then the service joins (bound_keypair)', () => {
     const ca = join(root, 'double-ca.pem');
     await copyFile(double.env.NODE_EXTRA_CA_CERTS!, ca);
     await chmod(ca, 0o644);
-    const first = await run(
+    const first = await asRoot(
       'runuser',
       ['-u', BOT_USER, '--', 'env', `NODE_EXTRA_CA_CERTS=${ca}`, ...command, '--oneshot'],
       { PATH: process.env.PATH },
     );
     expect(first.code, first.out).toBe(0);
     expect(double.auth!.joins.at(-1)).toMatchObject({ token: 'agent-bkp', ok: true });
-    const read = await run(
+    const read = await asRoot(
       'runuser',
       ['-u', READER, '--', 'head', '-c', '10', join(p.out, 'tlscert')],
       {
