@@ -38,7 +38,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       proxy: { env: 'TELEPORT_PROXY', help: "proxy's public address, host:port (for 'auto')" },
       edition: { help: 'auto, oss or enterprise' },
       fips: { help: 'auto, true or false' },
-      binaries: { help: "which binaries (default 'tbot tsh tctl')" },
+      binaries: { help: "which binaries (default 'all': every one the tarball holds)" },
       sha256: { help: 'expected SHA-256 of the tarball' },
       'cdn-base-url': { env: 'TELEPORT_CDN_BASE_URL', help: 'download mirror' },
     },
