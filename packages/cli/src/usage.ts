@@ -32,7 +32,8 @@ const RESULTS: CommandSpec['switches'] = {
 
 export const COMMANDS: Record<string, CommandSpec> = {
   setup: {
-    summary: 'install tbot, tsh and tctl (SHA-256 verified, cached)',
+    summary:
+      "install the tarball's binaries: teleport, tbot, tsh, tctl, ... (SHA-256 verified, cached)",
     flags: {
       version: { env: 'TELEPORT_VERSION', help: "'auto' (ask the proxy) or a version like 17.4.2" },
       proxy: { env: 'TELEPORT_PROXY', help: "proxy's public address, host:port (for 'auto')" },
@@ -57,11 +58,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
   },
   'auth-ssh': {
-    summary: 'OpenSSH config for ssh -F (TELEPORT_CI_SSH_CONFIG)',
+    summary: 'OpenSSH config for ssh -F (TELEPORT_SSH_CONFIG; TELEPORT_CI_SSH_CONFIG too)',
     flags: SHARED_AUTH,
     switches: RESULTS,
     examples: [
-      'eval "$(teleport-ci auth-ssh --proxy teleport.example.com:443 --token gitlab-bot --print-env)"\nssh -F "$TELEPORT_CI_SSH_CONFIG" ci@node.teleport.example.com uptime',
+      'eval "$(teleport-ci auth-ssh --proxy teleport.example.com:443 --token gitlab-bot --print-env)"\nssh -F "$TELEPORT_SSH_CONFIG" ci@node.teleport.example.com uptime',
     ],
   },
   'auth-k8s': {
