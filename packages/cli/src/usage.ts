@@ -35,7 +35,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary:
       "install the tarball's binaries: teleport, tbot, tsh, tctl, ... (SHA-256 verified, cached)",
     flags: {
-      version: { env: 'TELEPORT_VERSION', help: "'auto' (ask the proxy) or a version like 17.4.2" },
+      version: {
+        env: 'TELEPORT_VERSION',
+        help: "'auto' (ask the proxy) or a version like 17.4.2 (default: 'auto' when a proxy is given)",
+      },
       proxy: { env: 'TELEPORT_PROXY', help: "proxy's public address, host:port (for 'auto')" },
       edition: { help: 'auto, oss or enterprise' },
       fips: { help: 'auto, true or false' },
@@ -45,7 +48,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     },
     switches: { 'print-env': RESULTS['print-env']! },
     examples: [
-      'eval "$(teleport-ci setup --version auto --proxy teleport.example.com:443 --print-env)"',
+      'eval "$(teleport-ci setup --proxy teleport.example.com:443 --print-env)"   # version auto',
       'teleport-ci setup --version 17.4.2 --write-env "$BASH_ENV"',
     ],
   },
