@@ -42,7 +42,9 @@ export type Service =
       username: string;
       roles?: string[];
     }
-  | { type: 'application-tunnel'; listen: string; app_name: string; roles?: string[] };
+  | { type: 'application-tunnel'; listen: string; app_name: string; roles?: string[] }
+  // An HTTP proxy to every application the bot may reach; it takes no roles or app name.
+  | { type: 'application-proxy'; listen: string; roles?: undefined };
 
 export interface BotConfig {
   /** The proxy's `host:port`. */

@@ -13,6 +13,8 @@ export const FEATURES = {
   kubernetesV2: { since: '17.2.0', what: 'the kubernetes/v2 output (selectors)' },
   /** Outputs live in `services` (v18 merged them; `outputs` is a deprecated alias). */
   outputsAsServices: { since: '18.0.0', what: 'outputs under services' },
+  /** The `application-proxy` service (#59587, 18.2.3). */
+  applicationProxy: { since: '18.2.3', what: 'the application-proxy service' },
   /** Tunnels with `/wait` readiness, as the official actions require. */
   tunnels: { since: '18.6.4', what: 'database and application tunnels with readiness' },
 } as const;
