@@ -4,10 +4,11 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Double, startDouble } from '../double';
+import { DEFAULT_VERSIONS } from '../double/cdn';
 import type { JobResult } from '../runner';
 import { runWorkflow } from '../runner';
 import { ID_TOKEN_PERMISSIONS, type WorkflowStep, workflowYaml } from '../runner/workflow-builder';
-import { expectSuccess, runnerFor } from './helpers';
+import { expectOneLineFailure, expectSuccess, runnerFor } from './helpers';
 
 let double: Double;
 let app: Server;
@@ -18,7 +19,12 @@ async function listen(server: Server): Promise<number> {
 }
 
 beforeAll(async () => {
-  double = await startDouble({ auth: true, proxy: { serverVersion: '18.6.4' } });
+  double = await startDouble({
+    auth: true,
+    proxy: { serverVersion: '18.6.4' },
+    // 18.1.0: a v18 tbot older than the application-proxy service.
+    versions: [...DEFAULT_VERSIONS, '18.1.0'],
+  });
   const auth = double.auth!;
   auth.addRole({ name: 'ci-apps', apps: ['grafana'] });
   auth.addRole({ name: 'ci-ssh', logins: ['ci-dropin'] });
@@ -94,5 +100,79 @@ describe('one ssh config variable on every platform', () => {
     expectSuccess(job);
     expect(job.env.TELEPORT_SSH_CONFIG).toBe(job.steps[1]!.outputs['ssh-config']);
     expect(job.steps[3]!.outputs['ssh-config']).not.toBe(job.steps[1]!.outputs['ssh-config']);
+  });
+});
+
+describe('application-proxy, as the official action (tbot application-proxy service)', () => {
+  it('a later step reaches the application by name through http_proxy; outputs as the official action', async () => {
+    const job = await run([
+      {
+        uses: './packages/application-proxy',
+        id: 'apps',
+        with: { ...teleport, listen: 'tcp://127.0.0.1:18091', 'diag-port': '57312' },
+      },
+      {
+        run: [
+          'test "${{ steps.apps.outputs.application-proxy-uri }}" = tcp://127.0.0.1:18091',
+          'test "${{ steps.apps.outputs.diag-addr }}" = 127.0.0.1:57312',
+          'test -f "${{ steps.apps.outputs.log-path }}"',
+          'http_proxy=http://127.0.0.1:${{ steps.apps.outputs.application-proxy-port }} curl -fsS http://grafana/api/health',
+        ].join('\n'),
+      },
+    ]);
+    expectSuccess(job);
+    expect(job.steps[1]!.outputs['application-proxy-port']).toBe('18091');
+    expect(job.steps[2]!.log).toContain('grafana-ok');
+    const post = job.steps.filter((s) => s.phase === 'post').map((s) => s.log);
+    expect(post.join('\n')).toMatch(/Stopped tbot \(pid \d+\)/);
+  });
+
+  it('refuses roles, which the service does not take, before anything runs', async () => {
+    const job = await run([
+      {
+        uses: './packages/application-proxy',
+        with: { ...teleport, listen: 'tcp://127.0.0.1:18092', roles: 'ci-apps' },
+      },
+    ]);
+    expectOneLineFailure(
+      job,
+      /^application-proxy: Input 'roles': the application-proxy service has no roles/,
+    );
+  });
+
+  it('refuses a tbot older than the service (18.2.3, #59587) naming the minimum', async () => {
+    const job = await run(
+      [
+        {
+          uses: './packages/application-proxy',
+          with: { ...teleport, listen: 'tcp://127.0.0.1:18093' },
+        },
+      ],
+      '18.1.0',
+    );
+    expectOneLineFailure(
+      job,
+      /^application-proxy: Input 'listen' needs the application-proxy service, which tbot has from 18\.2\.3; this job has tbot 18\.1\.0/,
+    );
+  });
+});
+
+describe('auth-application: the official name of auth-app', () => {
+  it('the same inputs and outputs as auth-app, a certificate routed to the application', async () => {
+    const job = await run(
+      [
+        { uses: './packages/auth-application', id: 'a', with: { ...teleport, app: 'grafana' } },
+        { uses: './packages/auth-app', id: 'b', with: { ...teleport, app: 'grafana' } },
+      ],
+      '17.4.2',
+    );
+    expectSuccess(job);
+    const [a, b] = [job.steps[1]!.outputs, job.steps[2]!.outputs];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(a['certificate-file']).toMatch(/teleport-auth-application-.*\/tlscert$/);
+    const routed = double.auth!.issued.filter(
+      (i) => (i as { route?: { name?: string } }).route?.name === 'grafana',
+    );
+    expect(routed.length).toBeGreaterThanOrEqual(2);
   });
 });

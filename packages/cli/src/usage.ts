@@ -88,6 +88,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'teleport-ci auth-app --proxy teleport.example.com:443 --token ci --app grafana --print-env',
     ],
   },
+  'auth-application': {
+    summary: "the same as auth-app, under the official action's name",
+    flags: { ...SHARED_AUTH, app: { help: 'Teleport application name' } },
+    switches: RESULTS,
+    examples: [
+      'teleport-ci auth-application --proxy teleport.example.com:443 --token ci --app grafana --print-env',
+    ],
+  },
   'database-tunnel': {
     summary: 'local tunnel to a database, tbot in the background (tbot 18.6.4+)',
     flags: {
@@ -116,6 +124,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
     switches: RESULTS,
     examples: [
       'teleport-ci application-tunnel --proxy teleport.example.com:443 --token ci --app grafana --listen tcp://127.0.0.1:8080',
+    ],
+  },
+  'application-proxy': {
+    summary:
+      'local HTTP proxy to every application the bot may reach, tbot in the background (tbot 18.6.4+)',
+    flags: {
+      ...SHARED_AUTH,
+      listen: {
+        help: 'local address, tcp://127.0.0.1:8080 (then http_proxy=http://127.0.0.1:8080)',
+      },
+      'timeout-ms': { help: 'readiness wait (default 30000)' },
+      'diag-port': { help: "tbot's diagnostics port (default 57263)" },
+    },
+    switches: RESULTS,
+    examples: [
+      'teleport-ci application-proxy --proxy teleport.example.com:443 --token ci --listen tcp://127.0.0.1:8080\nhttp_proxy=http://127.0.0.1:8080 curl -fsS http://grafana/api/health',
     ],
   },
   daemon: {

@@ -10,7 +10,7 @@ const platform = (inputs: Record<string, string>) =>
     env: {},
     stderr: Object.assign(() => {}, { write: () => true }) as never,
     debug: false,
-    flags: {},
+    flags: new Set(),
   });
 
 describe('teleport-ci setup: the version default', () => {
