@@ -70,6 +70,32 @@ export function binaryNames(spec: ArtifactSpec): string[] {
 }
 
 /**
+ * Where a binary sits below the top folder. From v17 the darwin tarballs carry `tsh` and
+ * `tctl` as signed app bundles, `tsh.app/Contents/MacOS/tsh`, and no bare `tsh`/`tctl`
+ * (teleport-behaviour.md §6.3: Teleport's own darwin install scripts take `teleport` bare from
+ * the tarball; installers of the v17+ darwin tarballs take `tsh`/`tctl` from the bundles).
+ */
+export function binaryPath(spec: ArtifactSpec, name: string): string {
+  if (spec.os === 'darwin' && majorOf(spec.version) >= 17 && (name === 'tsh' || name === 'tctl')) {
+    return `${name}.app/Contents/MacOS/${name}`;
+  }
+  return name;
+}
+
+/** The `Info.plist` of an app bundle in a darwin tarball (see {@link binaryPath}). */
+export function bundleInfoPlist(name: string, spec: ArtifactSpec): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<plist version="1.0"><dict>',
+    `<key>CFBundleExecutable</key><string>${name}</string>`,
+    `<key>CFBundleIdentifier</key><string>com.gravitational.teleport.${name}</string>`,
+    `<key>CFBundleShortVersionString</key><string>${spec.version}</string>`,
+    '</dict></plist>',
+    '',
+  ].join('\n');
+}
+
+/**
  * Platforms this double publishes. Linux: all four GOARCHes (teleport-behaviour.md §6.1). FIPS: linux amd64
  * and arm64 only (our choice; the Go BoringCrypto builds are 64-bit). darwin: OSS and
  * Enterprise for amd64/arm64, never FIPS (our choice; CDN availability is unverified, §6.1).

@@ -1,6 +1,13 @@
 // The list of entries in a release tarball (teleport-behaviour.md §6.3), as data: the builder writes them and
 // the cache key hashes them, so any change to a program or file rebuilds the cached tarballs.
-import { type ArtifactSpec, binaryNames, type TarballSize, topFolder } from './artifact';
+import {
+  type ArtifactSpec,
+  binaryNames,
+  binaryPath,
+  bundleInfoPlist,
+  type TarballSize,
+  topFolder,
+} from './artifact';
 import {
   changelog,
   installScript,
@@ -48,14 +55,14 @@ function paddingFor(name: string, head: string, size: TarballSize): number {
 export function tarballEntries(spec: ArtifactSpec & { size: TarballSize }): TarballEntry[] {
   const top = topFolder(spec);
   const bins = binaryNames(spec);
-  const entries: TarballEntry[] = bins.map((name) => {
+  const entries: TarballEntry[] = bins.flatMap((name) => {
     const content = standinHead(standinProgram(name, spec));
-    return {
-      path: `${top}/${name}`,
-      mode: 0o755,
-      content,
-      padding: paddingFor(name, content, spec.size),
-    };
+    const path = binaryPath(spec, name);
+    const binary = { path: `${top}/${path}`, mode: 0o755, content };
+    const padded = { ...binary, padding: paddingFor(name, content, spec.size) };
+    if (path === name) return [padded];
+    const plist = { path: `${top}/${name}.app/Contents/Info.plist`, mode: 0o644 };
+    return [padded, { ...plist, content: bundleInfoPlist(name, spec) }];
   });
   entries.push(
     { path: `${top}/install`, mode: 0o755, content: installScript(bins) },

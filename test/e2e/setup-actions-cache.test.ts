@@ -35,6 +35,8 @@ const archiveGets = () =>
   cache.requests.filter((r) => r.kind === 'blob' && r.method === 'GET').length;
 const rpcs = () => cache.requests.filter((r) => r.kind === 'twirp').map((r) => r.rpc);
 
+// The whole tarball, as the official setup action installs it (17.x ships teleport-update).
+const ALL_BINARIES = ['fdpass-teleport', 'tbot', 'tctl', 'teleport', 'teleport-update', 'tsh'];
 const warnings = (job: JobResult) => job.annotations.filter((a) => a.level === 'warning');
 const errors = (job: JobResult) => job.annotations.filter((a) => a.level === 'error');
 /** What the step printed, without the runner's `▼ Run` header (which echoes `cache: true`). */
@@ -85,7 +87,9 @@ describe('setup and the Actions cache on hosted runners', () => {
     expect(a.summary).toContain('SHA-256 verified');
     const entries = cache.entries();
     expect(entries).toHaveLength(1);
-    expect(entries[0]!.key).toBe('teleport-actions-teleport-17.4.2-linux-amd64-tbot+tctl+tsh;');
+    expect(entries[0]!.key).toBe(
+      'teleport-actions-teleport-17.4.2-linux-amd64-fdpass-teleport+tbot+tctl+teleport+teleport-update+tsh;',
+    );
     expect(entries[0]!.size).toBeGreaterThan(0);
     expect(a.annotations).toEqual([]);
 
@@ -96,7 +100,7 @@ describe('setup and the Actions cache on hosted runners', () => {
     expect(out.path).toBe(join(runner.toolCache, 'teleport', '17.4.2', 'amd64'));
     expect(tarballGets(artifact)).toBe(before + 1); // no second tarball download
     expect(b.summary).toContain(
-      `Installed Teleport OSS 17.4.2 (tbot, tsh, tctl) for linux-amd64 from the Actions cache (originally ${double.cdn.baseUrl}/${artifact}).`,
+      `Installed Teleport OSS 17.4.2 (teleport, tbot, tsh, tctl, fdpass-teleport, teleport-update) for linux-amd64 from the Actions cache (originally ${double.cdn.baseUrl}/${artifact}).`,
     );
     expect(b.annotations).toEqual([]);
     expect(cache.entries()).toHaveLength(1); // a hit saves nothing
@@ -107,7 +111,7 @@ describe('setup and the Actions cache on hosted runners', () => {
       'GetCacheEntryDownloadURL', // job B: hit
     ]);
     expect(archiveGets()).toBe(1);
-    expect((await readdir(out.path!)).sort()).toEqual(['tbot', 'tctl', 'tsh']);
+    expect((await readdir(out.path!)).sort()).toEqual(ALL_BINARIES);
     const { stdout } = await exec(join(out.path!, 'tbot'), ['version']);
     expect(stdout).toMatch(/^Teleport v17\.4\.2 git:v17\.4\.2-0-g[0-9a-f]+ go\d/);
   });
@@ -120,8 +124,8 @@ describe('setup and the Actions cache on hosted runners', () => {
     expect(ent.steps[0]!.outputs['cache-hit']).toBe('false');
     expect(archiveGets()).toBe(0);
     expect(cache.entries().map((e) => e.key)).toEqual([
-      'teleport-actions-teleport-17.4.2-linux-amd64-tbot+tctl+tsh;',
-      'teleport-actions-teleport-ent-17.4.2-linux-amd64-tbot+tctl+tsh;',
+      'teleport-actions-teleport-17.4.2-linux-amd64-fdpass-teleport+tbot+tctl+teleport+teleport-update+tsh;',
+      'teleport-actions-teleport-ent-17.4.2-linux-amd64-fdpass-teleport+tbot+tctl+teleport+teleport-update+tsh;',
     ]);
     const { stdout } = await exec(join(ent.steps[0]!.outputs.path!, 'tbot'), ['version']);
     expect(stdout).toMatch(/^Teleport Enterprise v17\.4\.2 /);
@@ -265,7 +269,8 @@ describe('setup and the Actions cache on hosted runners', () => {
     async (_l, tamper, why) => {
       const runner = await hostedRunner();
       const artifact = 'teleport-v17.1.0-linux-amd64-bin.tar.gz';
-      const key = 'teleport-actions-teleport-17.1.0-linux-amd64-tbot+tctl+tsh;';
+      const key =
+        'teleport-actions-teleport-17.1.0-linux-amd64-fdpass-teleport+tbot+tctl+teleport+teleport-update+tsh;';
       // Job A installs and records the SHA-256s, but its own save is refused, so the entry
       // under the key is the tampered one.
       cache.inject({ fail: 'save', at: 'CreateCacheEntry', status: 400 });
@@ -289,7 +294,7 @@ describe('setup and the Actions cache on hosted runners', () => {
       const refused = warnings(b).map((w) => w.message);
       expect(refused).toHaveLength(1);
       expect(refused[0]).toMatch(
-        /^The Actions cache entry teleport-actions-teleport-17\.1\.0-linux-amd64-tbot\+tctl\+tsh; does not match the published archive /,
+        /^The Actions cache entry teleport-actions-teleport-17\.1\.0-linux-amd64-fdpass-teleport\+tbot\+tctl\+teleport\+teleport-update\+tsh; does not match the published archive /,
       );
       expect(refused[0]).toMatch(why);
       const { stdout } = await exec(join(b.steps[0]!.outputs.path!, 'tbot'), ['version']);

@@ -140,12 +140,12 @@ describe('plain-HTTP mirror with credentials in its URL', () => {
 });
 
 describe('hostile tarballs', () => {
-  /** A tarball whose `teleport/tbot` is `make(dir)`'s doing; tsh and tctl are fine. */
+  /** A tarball whose `teleport/tbot` is `make(dir)`'s doing; teleport, tsh and tctl are fine. */
   async function craft(make: (tbot: string) => Promise<void>) {
     const work = await mkdtemp(join(tmpdir(), 'hostile-'));
     const top = join(work, 'teleport');
     await mkdir(top);
-    for (const n of ['tsh', 'tctl']) {
+    for (const n of ['teleport', 'tsh', 'tctl']) {
       await writeFile(join(top, n), '#!/bin/sh\necho ok\n', { mode: 0o755 });
     }
     await make(join(top, 'tbot'));

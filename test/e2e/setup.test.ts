@@ -35,10 +35,18 @@ describe('setup installs verified binaries', () => {
       'cache-hit': 'false',
     });
     expect(outputs.path).toBe(join(opts.toolCache!, 'teleport', '17.4.2', 'amd64'));
-    expect((await readdir(outputs.path!)).sort()).toEqual(['tbot', 'tctl', 'tsh']);
+    // The whole tarball, as the official action installs it (17.x ships teleport-update).
+    expect((await readdir(outputs.path!)).sort()).toEqual([
+      'fdpass-teleport',
+      'tbot',
+      'tctl',
+      'teleport',
+      'teleport-update',
+      'tsh',
+    ]);
     expect(job.path[0]).toBe(outputs.path);
     expect(job.summary).toMatch(
-      /Installed Teleport OSS 17\.4\.2 \(tbot, tsh, tctl\) for linux-amd64 downloaded from https:\/\/.*teleport-v17\.4\.2-linux-amd64-bin\.tar\.gz, SHA-256 verified\./,
+      /Installed Teleport OSS 17\.4\.2 \(teleport, tbot, tsh, tctl, fdpass-teleport, teleport-update\) for linux-amd64 downloaded from https:\/\/.*teleport-v17\.4\.2-linux-amd64-bin\.tar\.gz, SHA-256 verified\./,
     );
     const { stdout } = await exec(join(outputs.path!, 'tbot'), ['version']);
     expect(stdout).toMatch(/^Teleport v17\.4\.2 git:v17\.4\.2-0-g[0-9a-f]+ go\d/); // teleport-behaviour.md §1.4

@@ -32,19 +32,23 @@ const RESULTS: CommandSpec['switches'] = {
 
 export const COMMANDS: Record<string, CommandSpec> = {
   setup: {
-    summary: 'install tbot, tsh and tctl (SHA-256 verified, cached)',
+    summary:
+      "install the tarball's binaries: teleport, tbot, tsh, tctl, ... (SHA-256 verified, cached)",
     flags: {
-      version: { env: 'TELEPORT_VERSION', help: "'auto' (ask the proxy) or a version like 17.4.2" },
+      version: {
+        env: 'TELEPORT_VERSION',
+        help: "'auto' (ask the proxy) or a version like 17.4.2 (default: 'auto' when a proxy is given)",
+      },
       proxy: { env: 'TELEPORT_PROXY', help: "proxy's public address, host:port (for 'auto')" },
       edition: { help: 'auto, oss or enterprise' },
       fips: { help: 'auto, true or false' },
-      binaries: { help: "which binaries (default 'tbot tsh tctl')" },
+      binaries: { help: "which binaries (default 'all': every one the tarball holds)" },
       sha256: { help: 'expected SHA-256 of the tarball' },
       'cdn-base-url': { env: 'TELEPORT_CDN_BASE_URL', help: 'download mirror' },
     },
     switches: { 'print-env': RESULTS['print-env']! },
     examples: [
-      'eval "$(teleport-ci setup --version auto --proxy teleport.example.com:443 --print-env)"',
+      'eval "$(teleport-ci setup --proxy teleport.example.com:443 --print-env)"   # version auto',
       'teleport-ci setup --version 17.4.2 --write-env "$BASH_ENV"',
     ],
   },
@@ -60,11 +64,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     ],
   },
   'auth-ssh': {
-    summary: 'OpenSSH config for ssh -F (TELEPORT_CI_SSH_CONFIG)',
+    summary: 'OpenSSH config for ssh -F (TELEPORT_SSH_CONFIG; TELEPORT_CI_SSH_CONFIG too)',
     flags: SHARED_AUTH,
     switches: RESULTS,
     examples: [
-      'eval "$(teleport-ci auth-ssh --proxy teleport.example.com:443 --token gitlab-bot --print-env)"\nssh -F "$TELEPORT_CI_SSH_CONFIG" ci@node.teleport.example.com uptime',
+      'eval "$(teleport-ci auth-ssh --proxy teleport.example.com:443 --token gitlab-bot --print-env)"\nssh -F "$TELEPORT_SSH_CONFIG" ci@node.teleport.example.com uptime',
     ],
   },
   'auth-k8s': {
@@ -85,6 +89,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     switches: RESULTS,
     examples: [
       'teleport-ci auth-app --proxy teleport.example.com:443 --token ci --app grafana --print-env',
+    ],
+  },
+  'auth-application': {
+    summary: "the same as auth-app, under the official action's name",
+    flags: { ...SHARED_AUTH, app: { help: 'Teleport application name' } },
+    switches: RESULTS,
+    examples: [
+      'teleport-ci auth-application --proxy teleport.example.com:443 --token ci --app grafana --print-env',
     ],
   },
   'database-tunnel': {
@@ -115,6 +127,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
     switches: RESULTS,
     examples: [
       'teleport-ci application-tunnel --proxy teleport.example.com:443 --token ci --app grafana --listen tcp://127.0.0.1:8080',
+    ],
+  },
+  'application-proxy': {
+    summary:
+      'local HTTP proxy to every application the bot may reach, tbot in the background (tbot 18.6.4+)',
+    flags: {
+      ...SHARED_AUTH,
+      listen: {
+        help: 'local address, tcp://127.0.0.1:8080 (then http_proxy=http://127.0.0.1:8080)',
+      },
+      'timeout-ms': { help: 'readiness wait (default 30000)' },
+      'diag-port': { help: "tbot's diagnostics port (default 57263)" },
+    },
+    switches: RESULTS,
+    examples: [
+      'teleport-ci application-proxy --proxy teleport.example.com:443 --token ci --listen tcp://127.0.0.1:8080\nhttp_proxy=http://127.0.0.1:8080 curl -fsS http://grafana/api/health',
     ],
   },
   daemon: {

@@ -12,20 +12,31 @@ import { testPlatform } from './platform/test-platform';
 const with_ = (value: string) => testPlatform({ inputs: { x: value } });
 
 describe('reading inputs', () => {
-  it('booleans: true/false in any case, the fallback when empty', () => {
+  it('booleans: true/false/1/0 in any case and trimmed, the fallback when empty', () => {
     expect(parseBooleanInput(with_('TRUE'), 'x', false)).toBe(true);
     expect(parseBooleanInput(with_('false'), 'x', true)).toBe(false);
+    expect(parseBooleanInput(with_('1'), 'x', false)).toBe(true);
+    expect(parseBooleanInput(with_('0'), 'x', true)).toBe(false);
+    expect(parseBooleanInput(with_(' False '), 'x', true)).toBe(false);
+    // A platform that hands the value over untrimmed (a CLI flag, an environment variable).
+    const untrimmed = { ...testPlatform(), getInput: () => '\tTrue\n' };
+    expect(parseBooleanInput(untrimmed, 'x', false)).toBe(true);
     expect(parseBooleanInput(with_(''), 'x', true)).toBe(true);
-    expect(() => parseBooleanInput(with_('yes'), 'x', true)).toThrow(
-      "Input 'x': 'yes' is not 'true' or 'false'",
-    );
+    expect(parseBooleanInput(with_(''), 'x', false)).toBe(false);
+    for (const bad of ['yes', 'no', 'on', '2', 'ture', '01']) {
+      expect(() => parseBooleanInput(with_(bad), 'x', true)).toThrow(
+        `Input 'x': '${bad}' is not one of 'true', 'false', '1' or '0'`,
+      );
+    }
   });
   it('booleans that may be auto', () => {
     expect(parseBooleanOrAutoInput(with_(''), 'x')).toBe('auto');
     expect(parseBooleanOrAutoInput(with_('Auto'), 'x')).toBe('auto');
     expect(parseBooleanOrAutoInput(with_('true'), 'x')).toBe(true);
-    expect(() => parseBooleanOrAutoInput(with_('1'), 'x')).toThrow(
-      "Input 'x': '1' is not one of 'auto', 'true' or 'false'",
+    expect(parseBooleanOrAutoInput(with_('1'), 'x')).toBe(true);
+    expect(parseBooleanOrAutoInput(with_('0'), 'x')).toBe(false);
+    expect(() => parseBooleanOrAutoInput(with_('yes'), 'x')).toThrow(
+      "Input 'x': 'yes' is not one of 'auto', 'true', 'false', '1' or '0'",
     );
   });
   it('choices', () => {

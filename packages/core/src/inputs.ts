@@ -4,24 +4,29 @@ import type { CiPlatform } from './platform/platform';
 // Every way an input is read, in one place, so each kind of value is checked the same way
 // in every action and in the CLI.
 
-/** A boolean input (`true`/`false`, any case), or `fallback` when empty. */
+// The official actions read `true`/`1` as true and anything else as false, so a workflow may
+// write either spelling; a typo (`ture`, `yes`) fails instead of silently meaning false.
+const TRUE_WORDS = ['true', '1'];
+const FALSE_WORDS = ['false', '0'];
+
+/** A boolean input (`true`/`false`/`1`/`0`, any case, trimmed), or `fallback` when empty. */
 export function parseBooleanInput(platform: CiPlatform, name: string, fallback: boolean): boolean {
-  const raw = platform.getInput(name);
+  const raw = platform.getInput(name).trim();
   const value = raw.toLowerCase();
   if (value === '') return fallback;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InputError(name, `'${raw}' is not 'true' or 'false'`);
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  throw new InputError(name, `'${raw}' is not one of 'true', 'false', '1' or '0'`);
 }
 
 /** A boolean that may also be left to `auto` (the default when empty). */
 export function parseBooleanOrAutoInput(platform: CiPlatform, name: string): boolean | 'auto' {
-  const raw = platform.getInput(name);
+  const raw = platform.getInput(name).trim();
   const value = raw.toLowerCase();
   if (value === '' || value === 'auto') return 'auto';
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InputError(name, `'${raw}' is not one of 'auto', 'true' or 'false'`);
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  throw new InputError(name, `'${raw}' is not one of 'auto', 'true', 'false', '1' or '0'`);
 }
 
 /** One of a fixed set of words (any case), or `fallback` when empty. */

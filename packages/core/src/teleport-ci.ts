@@ -1,5 +1,6 @@
 // What the `teleport-ci` command imports: the actions' flows, plus what only a command line
 // needs (the shell platform, CI detection, the agent daemon).
+export { applicationProxyAction } from './actions/application-proxy';
 export { applicationTunnelAction } from './actions/application-tunnel';
 export { authAction } from './actions/auth';
 export { authAppAction } from './actions/auth-app';

@@ -1,5 +1,6 @@
 import {
   type AuthAction,
+  applicationProxyAction,
   applicationTunnelAction,
   authAction,
   authAppAction,
@@ -20,8 +21,10 @@ export const AUTH_ACTIONS: Record<string, (version: string) => AuthAction> = {
   'auth-ssh': authSshAction,
   'auth-k8s': authK8sAction,
   'auth-app': authAppAction,
+  'auth-application': (version) => authAppAction(version, 'auth-application'),
   'database-tunnel': databaseTunnelAction,
   'application-tunnel': applicationTunnelAction,
+  'application-proxy': applicationProxyAction,
 };
 
 /** `teleport-ci auth|auth-ssh|...`: the action's flow, then its results to the job. */

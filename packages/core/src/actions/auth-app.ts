@@ -2,10 +2,16 @@ import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
 import { readAppInput } from './app-input';
 
-/** `auth-app`: a client certificate for an application behind Teleport. */
-export function authAppAction(version: string): AuthAction<{ app: string }> {
+/**
+ * `auth-app`: a client certificate for an application behind Teleport. Also shipped as
+ * `auth-application`, the official action's name (same inputs and outputs).
+ */
+export function authAppAction(
+  version: string,
+  name: 'auth-app' | 'auth-application' = 'auth-app',
+): AuthAction<{ app: string }> {
   return {
-    name: 'auth-app',
+    name,
     version,
     readInputs: (platform) => ({
       app: readAppInput(platform),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
-import { parseBooleanInput } from '../inputs';
+import { parseBooleanInput, textInput } from '../inputs';
 
 /** `auth`: an identity file for `tsh`/`tctl`, exported as TELEPORT_* (as the official action). */
 export function authAction(version: string): AuthAction<{ allowReissue: boolean }> {
@@ -29,8 +29,12 @@ export function authAction(version: string): AuthAction<{ allowReissue: boolean 
       platform.setOutput('identity-file', identity);
       platform.setOutput('ssh-config', join(dir, 'ssh_config'));
       if (!auth.disableEnvVars) {
-        platform.exportVariable('TELEPORT_PROXY', auth.proxy.hostPort);
-        platform.exportVariable('TELEPORT_AUTH_SERVER', auth.proxy.hostPort);
+        // As the user wrote it (the official action does the same): `teleport.example.com`
+        // stays without the `:443` tbot is given, so a later `tsh` sees the address the
+        // workflow names.
+        const written = textInput(platform, 'proxy') || auth.proxy.hostPort;
+        platform.exportVariable('TELEPORT_PROXY', written);
+        platform.exportVariable('TELEPORT_AUTH_SERVER', written);
         platform.exportVariable('TELEPORT_IDENTITY_FILE', identity);
       }
       return [['Identity file', identity]];

@@ -1,4 +1,5 @@
 // What the auth actions' entry points import.
+export { applicationProxyAction } from '../actions/application-proxy';
 export { applicationTunnelAction } from '../actions/application-tunnel';
 export { authAction } from '../actions/auth';
 export { authAppAction } from '../actions/auth-app';

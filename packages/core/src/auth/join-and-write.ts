@@ -91,9 +91,9 @@ export async function joinAndWrite<S>({
     _TBOT_TELEMETRY_HELPER_VERSION: action.version,
   });
 
+  const logPath = join(workDir, WORK_FILES.log);
   try {
     if (background) {
-      const logPath = join(workDir, WORK_FILES.log);
       await platform.saveState(STATE.tbotLog, logPath);
       await startTbotBackground({
         tbotPath: tbot.path,
@@ -135,6 +135,12 @@ export async function joinAndWrite<S>({
   const who = await readIssuedIdentity(join(dir, 'tlscert')).catch(() => undefined);
   const rows = await action.publish(ctx, settings);
   platform.setOutput('destination-dir', dir);
+  if (background) {
+    // As the official actions: where tbot's diagnostics listen (`/readyz`, `/metrics`) and
+    // where its log goes, for a later step that checks on the tunnel.
+    platform.setOutput('diag-addr', background.diagAddr);
+    platform.setOutput('log-path', logPath);
+  }
   if (who) logJoined(platform, who);
   await platform.appendSummary(summaryTable(action.name, who, rows));
 }

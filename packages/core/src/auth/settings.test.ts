@@ -33,7 +33,7 @@ describe('the inputs every auth action shares', () => {
     [{ proxy: 'p:443', token: 't', 'ca-pins': 'abc' }, /^Input 'ca-pins': 'abc' is not a CA pin/],
     [
       { proxy: 'p:443', token: 't', cleanup: 'maybe' },
-      /^Input 'cleanup': 'maybe' is not 'true' or 'false'/,
+      /^Input 'cleanup': 'maybe' is not one of 'true', 'false', '1' or '0'/,
     ],
   ])('rejects %j', (values, message) => {
     expect(() => readAuthSettings(inputs(values))).toThrow(message);

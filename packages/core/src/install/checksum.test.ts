@@ -4,8 +4,17 @@ import { parsePinnedSha256, parseSha256File } from './checksum';
 
 describe('binaries and checksums', () => {
   it('parses the binaries list', () => {
-    expect(parseBinaries('')).toEqual(['tbot', 'tsh', 'tctl']);
-    expect(parseBinaries('tbot, teleport\ntsh tbot')).toEqual(['tbot', 'teleport', 'tsh']);
+    // The whole tarball by default, as the official setup action installs it.
+    const all = {
+      required: ['teleport', 'tbot', 'tsh', 'tctl'],
+      optional: ['fdpass-teleport', 'teleport-update'],
+    };
+    expect(parseBinaries('')).toEqual(all);
+    expect(parseBinaries('ALL')).toEqual(all);
+    expect(parseBinaries('tbot, teleport\ntsh tbot')).toEqual({
+      required: ['tbot', 'teleport', 'tsh'],
+      optional: [],
+    });
     expect(() => parseBinaries('tbot kubectl')).toThrow(/^Input 'binaries': unknown kubectl/);
   });
   it('validates a pinned hash and reads sha256sum files (teleport-behaviour.md §6.2)', () => {

@@ -31,8 +31,15 @@ export interface ExtractRequest {
   expectedSha256: string;
   /** Emptied, then filled with the members, one path component stripped. */
   stagingDir: string;
-  /** Archive member paths, e.g. `teleport/tbot`. */
+  /** Archive member paths, e.g. `teleport/tbot` (a folder member brings its whole tree). */
   members: string[];
+  /** Members extracted where the archive has them; their absence is no error. */
+  optionalMembers?: string[];
+  /**
+   * The executables that must arrive as regular files, relative to the staging folder
+   * (default: each member without its top folder); optional ones are checked if present.
+   */
+  files?: string[];
   log: Logger;
   /** Minimum time between progress lines. */
   progressIntervalMs?: number;
@@ -115,7 +122,9 @@ function startTar(stagingDir: string, members: string[]): TarRun {
  * requested members into the staging folder. The caller promotes the folder only after
  * this resolves, that is after the hash matched; nothing in it has been run.
  */
-export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: number }> {
+export async function downloadAndExtract(
+  req: ExtractRequest,
+): Promise<{ bytes: number; missing: string[] }> {
   await rm(req.stagingDir, { recursive: true, force: true });
   await mkdir(req.stagingDir, { recursive: true });
 
@@ -138,7 +147,8 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   const total = lengthHeader ? Number(lengthHeader) : undefined;
   const progress = new Progress(total, req.log, req.progressIntervalMs ?? 5000);
   const hash = createHash('sha256');
-  const tar = startTar(req.stagingDir, req.members);
+  const optional = req.optionalMembers ?? [];
+  const tar = startTar(req.stagingDir, [...req.members, ...optional]);
   const gunzip = createGunzip({ chunkSize: BATCH_BYTES });
   let unpackError: (Error & { code?: string }) | undefined;
   const unpacked = pipeline(gunzip, tar.stdin).catch((err: Error) => {
@@ -219,27 +229,65 @@ export async function downloadAndExtract(req: ExtractRequest): Promise<{ bytes: 
   if (unpackError?.code?.startsWith('Z_') && exit.code === 0) {
     throw new UserError(`Could not unpack ${shown}: ${unpackError.message}`);
   }
-  if (exit.code !== 0) {
-    const missing = [...exit.stderr.matchAll(/([^\s:]+): Not found in archive/g)].map((m) => m[1]);
-    if (missing.length > 0) {
+  const missing = [...exit.stderr.matchAll(/([^\s:]+): Not found in archive/g)].map((m) => m[1]!);
+  const missingOptional = missing.filter((m) => optional.includes(m));
+  if (exit.code !== 0 && !onlyMissing(exit.stderr, optional)) {
+    const missingRequired = missing.filter((m) => !optional.includes(m));
+    if (missingRequired.length > 0) {
       throw new UserError(
-        `The tarball ${shown} has no ${missing.join(', ')}: check 'binaries' (and 'edition', which decides the top folder)`,
+        `The tarball ${shown} has no ${missingRequired.join(', ')}: check 'binaries' (and 'edition', which decides the top folder)`,
       );
     }
     const detail = exit.stderr.trim().split('\n')[0] || `tar exited with ${exit.code}`;
     throw new UserError(`Could not extract ${shown}: ${detail}`);
   }
-  await refuseNonFiles(req.stagingDir, req.members, shown);
-  return { bytes };
+  const inStaging = (member: string) => member.split('/').slice(1).join('/');
+  const files = req.files ?? req.members.map(inStaging);
+  const arrived = optional.filter((m) => !missingOptional.includes(m)).map(inStaging);
+  const top = req.members[0]?.split('/')[0] ?? '';
+  await refuseNonFiles(
+    req.stagingDir,
+    top,
+    [...files, ...arrived.filter((f) => !files.includes(f))],
+    shown,
+  );
+  return { bytes, missing: missingOptional };
 }
 
 /**
- * Each member must have arrived as a regular file: a symbolic link would make the caller's
- * chmod (and the PATH) reach outside the staging folder, a folder is no binary.
+ * Whether tar failed only because optional members were not in the archive: GNU tar and
+ * bsdtar name each (`<member>: Not found in archive`) and end with a summary line.
  */
-async function refuseNonFiles(stagingDir: string, members: string[], shown: string) {
-  for (const member of members) {
-    const stats = await lstat(join(stagingDir, member.split('/').slice(1).join('/')));
+function onlyMissing(stderr: string, optional: readonly string[]): boolean {
+  const lines = stderr.split('\n').filter((l) => l.trim());
+  if (lines.length === 0) return false;
+  return lines.every((line) => {
+    const m = /([^\s:]+): Not found in archive/.exec(line);
+    if (m) return optional.includes(m[1]!);
+    return /Exiting with failure status due to previous errors|Error exit delayed from previous errors/.test(
+      line,
+    );
+  });
+}
+
+/**
+ * Each executable must have arrived as a regular file below real folders: a symbolic link
+ * would make the caller's chmod (and the PATH) reach outside the staging folder, a folder is
+ * no binary. `files` are relative to the staging folder.
+ */
+async function refuseNonFiles(stagingDir: string, top: string, files: string[], shown: string) {
+  for (const file of files) {
+    const parts = file.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!(await lstat(join(stagingDir, folder))).isDirectory()) {
+        throw new UserError(
+          `The tarball ${shown} holds ${top}/${folder} as no folder, though ${top}/${file} is inside it: refusing it (check the mirror in 'cdn-base-url')`,
+        );
+      }
+    }
+    const member = `${top}/${file}`;
+    const stats = await lstat(join(stagingDir, file));
     if (stats.isFile()) continue;
     const kind = stats.isSymbolicLink()
       ? 'a symbolic link'

@@ -14,6 +14,7 @@ import type { ProxyAddress } from '../proxy/address';
 import { type ClusterInfo, findCluster } from '../proxy/find';
 import { actionsCacheOffered, restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
+import { bundleLinksIntact, linkBundles, type Placement, placementOf } from './bundles';
 import { ensurePrivateDir } from './cache-root';
 import { parseSha256File } from './checksum';
 import { downloadAndExtract } from './download';
@@ -28,6 +29,7 @@ import {
   findInCache,
   markerPath,
   promote,
+  readRecord,
   removeLeftovers,
   slotDir,
   stagingDirFor,
@@ -38,7 +40,10 @@ export interface InstallRequest {
   version: VersionRequest;
   proxy?: ProxyAddress;
   edition: EditionRequest;
+  /** Installed, or the install fails. */
   binaries: string[];
+  /** Installed where the tarball has them (the whole tarball when `binaries` is not narrowed). */
+  optionalBinaries?: string[];
   pinnedSha256?: string;
   cdnBase: string;
   /** Also use GitHub's hosted cache (where the platform has one). */
@@ -57,6 +62,7 @@ export interface InstallResult {
   fips: boolean;
   target: Target;
   dir: string;
+  /** What was installed (the optional binaries the tarball had included). */
   binaries: string[];
   /** Where the binaries came from. */
   source: 'tool-cache' | 'actions-cache' | 'download';
@@ -131,20 +137,20 @@ async function downloadInto(
   slot: CacheSlot,
   url: string,
   sha256: string,
-  members: string[],
+  extract: { members: string[]; optionalMembers: string[]; files: string[] },
   overTls: boolean,
   platform: CiPlatform,
 ) {
   const staging = stagingDirFor(slot);
   const shown = redactUrl(url);
   try {
-    const { bytes } = await withRetries(
+    const { bytes, missing } = await withRetries(
       () =>
         downloadAndExtract({
           url,
           expectedSha256: sha256,
           stagingDir: staging,
-          members,
+          ...extract,
           log: platform.log,
         }),
       (err, n) =>
@@ -158,7 +164,7 @@ async function downloadInto(
         `${shown} and its checksum came over plain HTTP, not TLS: the SHA-256 check protects against corruption, not tampering; pin 'sha256' or use an https:// mirror`,
       );
     }
-    return staging;
+    return { staging, missing };
   } catch (err) {
     await discardStaging(staging, slot);
     if (err instanceof UserError) throw err;
@@ -194,22 +200,38 @@ export async function installTeleport(
   const { password } = new URL(req.cdnBase);
   if (password) platform.setSecret(decodeURIComponent(password));
   const shown = redactUrl(url);
-  const result = { version, edition, fips, target, binaries: req.binaries, url: shown, cluster };
+  const required = req.binaries.map((b) => placementOf(b, version, target));
+  const optional = (req.optionalBinaries ?? []).map((b) => placementOf(b, version, target));
+  const files = (ps: Placement[]) => ps.map((p) => p.file);
+  const result = { version, edition, fips, target, url: shown, cluster };
+  // The names of what a slot holds for this request: the required ones, and the optional
+  // ones its record does not list as absent from the archive.
+  const installedFrom = async () => {
+    const absent = (await readRecord(slot))?.absent ?? [];
+    const names = [...required, ...optional.filter((p) => !absent.includes(p.file))];
+    return names.map((p) => p.name);
+  };
+  // A root a CI cache may have restored: its record must name the archive the CDN publishes.
+  const lookup = {
+    archiveSha256: req.restorableCacheRoot
+      ? await expectedChecksum(url, req, spec, platform)
+      : req.pinnedSha256,
+    optional: files(optional),
+  };
 
   const warn = (message: string) => platform.log.warning(message);
   // A job killed mid-download leaves its staging folder; the next install clears it.
   await removeLeftovers(slot);
-  const recordMustMatch = req.restorableCacheRoot
-    ? await expectedChecksum(url, req, spec, platform)
-    : req.pinnedSha256;
-  const cached = await findInCache(slot, req.binaries, { archiveSha256: recordMustMatch, warn });
-  if (cached) return { ...result, dir: cached, source: 'tool-cache' };
+  const cached = await findInCache(slot, files(required), { ...lookup, warn });
+  if (cached && (await bundleLinksIntact(cached, [...required, ...optional]))) {
+    return { ...result, dir: cached, binaries: await installedFrom(), source: 'tool-cache' };
+  }
 
   const sha256 = await expectedChecksum(url, req, spec, platform);
   // The service also matches keys by prefix: the closing ';' keeps `...-tbot` from
   // matching `...-tbot+tctl+tsh`.
-  const binaries = [...req.binaries].sort().join('+');
-  const cacheKey = `teleport-actions-${slot.tool}-${version}-${target.os}-${target.arch}-${binaries};`;
+  const names = [...req.binaries, ...(req.optionalBinaries ?? [])].sort().join('+');
+  const cacheKey = `teleport-actions-${slot.tool}-${version}-${target.os}-${target.arch}-${names};`;
   // The entry holds the folder and its marker, whose record is checked after every restore.
   const cachePaths = [slotDir(slot), markerPath(slot)];
   if (req.useActionsCache) {
@@ -217,32 +239,50 @@ export async function installTeleport(
       slot,
       cachePaths,
       cacheKey,
-      req.binaries,
+      { required: files(required), optional: files(optional) },
       sha256,
       platform,
     );
-    if (restored) return { ...result, ...restored };
+    if (restored && (await bundleLinksIntact(restored.dir, [...required, ...optional]))) {
+      return { ...result, ...restored, binaries: await installedFrom() };
+    }
   }
 
   const top = topFolder(spec);
-  const staging = await downloadInto(
+  const { staging, missing } = await downloadInto(
     slot,
     url,
     sha256,
-    req.binaries.map((b) => `${top}/${b}`),
+    {
+      members: required.map((p) => `${top}/${p.member}`),
+      optionalMembers: optional.map((p) => `${top}/${p.member}`),
+      files: files(required),
+    },
     url.startsWith('https:') || req.pinnedSha256 !== undefined,
     platform,
   );
-  await Promise.all(req.binaries.map((b) => chmod(join(staging, b), 0o755)));
+  const present = [...required, ...optional.filter((p) => !missing.includes(`${top}/${p.member}`))];
+  const absent = optional.filter((p) => !present.includes(p));
+  await Promise.all(present.map((p) => chmod(join(staging, p.file), 0o755)));
+  await linkBundles(staging, present);
   const saving = req.useActionsCache && actionsCacheOffered(platform.env);
   // A slot that a cache may carry to another machine is recorded by content, not file identity.
-  const dir = await promote(staging, slot, req.binaries, sha256, {
+  const dir = await promote(staging, slot, files(present), sha256, {
     hash: saving || req.restorableCacheRoot === true,
+    entries: present.flatMap((p) => (p.link ? [p.member, p.link] : [p.member])),
+    absent: files(absent),
   });
 
   if (saving) await saveToActionsCache(cachePaths, cacheKey, platform.log, platform.env);
   const trusted = url.startsWith('https:') || req.pinnedSha256 !== undefined;
-  return { ...result, dir, source: 'download', sha256, trusted };
+  return {
+    ...result,
+    dir,
+    binaries: present.map((p) => p.name),
+    source: 'download',
+    sha256,
+    trusted,
+  };
 }
 
 /**
@@ -254,13 +294,16 @@ async function restoreVerified(
   slot: CacheSlot,
   paths: string[],
   key: string,
-  binaries: string[],
+  binaries: { required: string[]; optional: string[] },
   archiveSha256: string,
   platform: CiPlatform,
 ): Promise<{ dir: string; source: 'tool-cache' | 'actions-cache' } | undefined> {
   return withSlotLock(slot, async () => {
     // Another job may have filled the slot while this one waited for the lock.
-    const there = await findInCache(slot, binaries, { archiveSha256 });
+    const there = await findInCache(slot, binaries.required, {
+      archiveSha256,
+      optional: binaries.optional,
+    });
     if (there) return { dir: there, source: 'tool-cache' };
     const occupied = await Promise.all(
       paths.map((p) =>
@@ -272,7 +315,12 @@ async function restoreVerified(
     );
     if (occupied.some(Boolean)) return undefined;
     if (!(await restoreFromActionsCache(paths, key, platform.log, platform.env))) return undefined;
-    const problem = await checkAgainstRecord(slot, binaries, archiveSha256);
+    const problem = await checkAgainstRecord(
+      slot,
+      binaries.required,
+      archiveSha256,
+      binaries.optional,
+    );
     if (!problem) return { dir: slotDir(slot), source: 'actions-cache' };
     platform.log.warning(
       `The Actions cache entry ${key} does not match the published archive (${problem}); downloading instead`,

@@ -54,6 +54,27 @@ export interface SlotRecord {
    * unchanged identity spares hashing ~300 MB on every tool-cache hit.
    */
   identities?: Record<string, string>;
+  /** Binaries asked for where present that the archive does not hold. */
+  absent?: string[];
+}
+
+/**
+ * The files a slot must hold for a request: every required one, and each optional one the
+ * record does not list as absent from the archive. Undefined when an optional one is neither
+ * recorded nor known absent (the slot was filled by a narrower request).
+ */
+export function expectedFiles(
+  record: SlotRecord,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): string[] | undefined {
+  const wanted = [...required];
+  for (const name of optional) {
+    if (record.absent?.includes(name)) continue;
+    if (!record.binaries[name] && !record.identities?.[name]) return undefined;
+    wanted.push(name);
+  }
+  return wanted;
 }
 
 async function identity(path: string): Promise<string> {
@@ -80,6 +101,13 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return lstat(path).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
 }
 
 /** A regular, executable file (not a symlink, not a folder). */
@@ -134,14 +162,17 @@ async function writeRecord(slot: CacheSlot, record: SlotRecord): Promise<void> {
  */
 export async function checkAgainstRecord(
   slot: CacheSlot,
-  binaries: readonly string[],
+  required: readonly string[],
   archiveSha256?: string,
+  optional: readonly string[] = [],
 ): Promise<string | undefined> {
   const record = await readRecord(slot);
   if (!record) return 'no SHA-256 record';
   if (archiveSha256 && record.archiveSha256 !== archiveSha256) {
     return `recorded archive SHA-256 ${record.archiveSha256}, expected ${archiveSha256}`;
   }
+  const binaries = expectedFiles(record, required, optional);
+  if (!binaries) return `${optional.join(', ')} not recorded`;
   const dir = slotDir(slot);
   const problems = await Promise.all(
     binaries.map(async (name) => {
@@ -165,6 +196,8 @@ export interface FindOptions {
   archiveSha256?: string;
   /** Told why a slot that looked complete was not used. */
   warn?: (message: string) => void;
+  /** Wanted where the archive has them: present, or recorded as absent from it. */
+  optional?: readonly string[];
 }
 
 /**
@@ -181,9 +214,12 @@ export async function findInCache(
   if (!(await exists(markerPath(slot)))) return undefined;
   if ((await presentBinaries(dir, binaries)).length !== binaries.length) return undefined;
   const record = await readRecord(slot);
-  if (!record) return opts.archiveSha256 ? undefined : dir; // written by another tool
-  if (!binaries.every((b) => record.binaries[b] || record.identities?.[b])) return undefined;
-  const problem = await checkAgainstRecord(slot, binaries, opts.archiveSha256);
+  // Written by another tool: usable only when nothing depends on what it recorded.
+  if (!record) return opts.archiveSha256 || opts.optional?.length ? undefined : dir;
+  const wanted = expectedFiles(record, binaries, opts.optional);
+  if (!wanted || (await presentBinaries(dir, wanted)).length !== wanted.length) return undefined;
+  if (!wanted.every((b) => record.binaries[b] || record.identities?.[b])) return undefined;
+  const problem = await checkAgainstRecord(slot, binaries, opts.archiveSha256, opts.optional);
   if (!problem) return dir;
   if (!problem.startsWith('recorded archive')) {
     opts.warn?.(
@@ -316,17 +352,26 @@ export async function withSlotLock<T>(
   }
 }
 
+export interface PromoteOptions {
+  /** Also record SHA-256s (for the Actions cache). */
+  hash?: boolean;
+  /** What to move into a slot kept for the same archive: top-level names (files, bundles, links); `binaries` by default. */
+  entries?: readonly string[];
+  /** Binaries asked for where present that the archive lacks. */
+  absent?: readonly string[];
+}
+
 /**
  * Moves a verified staging folder (holding `binaries`, from the archive `archiveSha256`) into
  * the slot, recording the binaries' identities (and, with `hash`, their SHA-256s). A slot recorded for the same archive keeps its other binaries and takes ours,
- * file by file; any other slot is replaced whole: the verified copy always wins.
+ * entry by entry; any other slot is replaced whole: the verified copy always wins.
  */
 export async function promote(
   staging: string,
   slot: CacheSlot,
   binaries: readonly string[],
   archiveSha256: string,
-  opts: { hash?: boolean } = {},
+  opts: PromoteOptions = {},
 ): Promise<string> {
   // Hashing ~300 MB of binaries costs ~0.4 s of CPU: done only when the slot goes to the
   // Actions cache, whose restores cannot rely on file identities. The archive's hash and the
@@ -342,11 +387,25 @@ export async function promote(
   return withSlotLock(slot, async () => {
     const record = await readRecord(slot);
     if (record?.archiveSha256 === archiveSha256 && (await exists(dir))) {
-      for (const b of binaries) await rename(join(staging, b), join(dir, b));
+      for (const e of opts.entries ?? binaries) {
+        // A file or link is replaced atomically; a bundle folder cannot be renamed over a
+        // full one, so the old copy is moved aside first (its link stays valid throughout
+        // except for that moment).
+        const target = join(dir, e);
+        if (await isFolder(target)) {
+          const old = join(versionDir(slot), `.old-${OWNER}-${randomUUID()}`);
+          await rename(target, old);
+          await rename(join(staging, e), target);
+          await rm(old, { recursive: true, force: true });
+        } else {
+          await rename(join(staging, e), target);
+        }
+      }
       await writeRecord(slot, {
         archiveSha256,
         binaries: { ...record.binaries, ...hashes },
         identities: { ...record.identities, ...(await identities(dir, binaries)) },
+        absent: [...new Set([...(record.absent ?? []), ...(opts.absent ?? [])])],
       });
       await rm(staging, { recursive: true, force: true });
       return dir;
@@ -365,6 +424,7 @@ export async function promote(
       archiveSha256,
       binaries: hashes,
       identities: await identities(dir, binaries),
+      absent: [...(opts.absent ?? [])],
     });
     return dir;
   });

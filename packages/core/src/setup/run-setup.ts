@@ -14,6 +14,11 @@ import {
 import type { CiPlatform } from '../platform/platform';
 import { parseProxyAddress } from '../proxy/address';
 
+function binaryInputs(platform: CiPlatform) {
+  const { required, optional } = parseBinaries(platform.getInput('binaries'));
+  return { binaries: required, optionalBinaries: optional };
+}
+
 /** Reads and checks every input before anything touches the network or the disk. */
 export function readSetupInputs(platform: CiPlatform): InstallRequest {
   const proxyRaw = textInput(platform, 'proxy');
@@ -23,7 +28,7 @@ export function readSetupInputs(platform: CiPlatform): InstallRequest {
     version: parseVersionInput(textInput(platform, 'version')),
     proxy: proxyRaw ? parseProxyAddress(proxyRaw) : undefined,
     edition,
-    binaries: parseBinaries(platform.getInput('binaries')),
+    ...binaryInputs(platform),
     pinnedSha256: parsePinnedSha256(platform.getInput('sha256')),
     cdnBase: resolveCdnBase(textInput(platform, 'cdn-base-url'), platform.env),
     useActionsCache: platform.name === 'github' && parseBooleanInput(platform, 'cache', true),

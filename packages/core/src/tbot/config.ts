@@ -49,8 +49,11 @@ export type Service =
       roles?: string[];
     }
   | { type: 'application-tunnel'; listen: string; app_name: string; roles?: string[] }
-  /** A local HTTP proxy to every application the bot may reach (18.2.3, teleport-behaviour.md §7). */
-  | { type: 'application-proxy'; listen: string };
+  /**
+   * A local HTTP proxy to every application the bot may reach (18.2.3, teleport-behaviour.md §7);
+   * it takes no roles or app name.
+   */
+  | { type: 'application-proxy'; listen: string; roles?: undefined };
 
 export interface BotConfig {
   /** The proxy's `host:port`. */

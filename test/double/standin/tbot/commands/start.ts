@@ -3,6 +3,7 @@
 // skipped, teleport-behaviour.md §2.5). Otherwise it keeps running: diagnostics on diag_addr (teleport-behaviour.md §5.4),
 // tunnels, renewal every renewal_interval and on SIGHUP/SIGUSR1, exit on SIGINT/SIGTERM
 // (teleport-behaviour.md §1.6).
+
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { type Endpoint, requestJson } from '../net/client';
 import { writerFor } from '../outputs/destination';
 import { type OutputContext, runOutput, serviceName } from '../outputs/run';
 import type { ProxyInfo } from '../outputs/templates';
+import { AppProxyService } from '../services/app-proxy';
 import { startDiag } from '../services/diag';
 import { StatusRegistry } from '../services/status';
 import { TunnelService } from '../services/tunnel';
@@ -136,7 +138,7 @@ export async function startCommand(p: Parsed, build: BuildInfo, f: Features): Pr
     diag = await startDiag(cfg.diag_addr, status, f);
     log.info('TBOT:DIAG', 'Diagnostics service started', { addr: cfg.diag_addr });
   }
-  const tunnels: TunnelService[] = [];
+  const tunnels: Array<TunnelService | AppProxyService> = [];
 
   const renewOutputs = async () => {
     for (const { s, name } of outputs) {
@@ -156,8 +158,12 @@ export async function startCommand(p: Parsed, build: BuildInfo, f: Features): Pr
 
   await renewOutputs();
   for (const { s, name } of services) {
-    if (s.type !== 'database-tunnel' && s.type !== 'application-tunnel') continue;
-    const t = new TunnelService(ctx, s as ServiceConfig, name, status);
+    const kinds = ['database-tunnel', 'application-tunnel', 'application-proxy'];
+    if (!kinds.includes(s.type)) continue;
+    const t =
+      s.type === 'application-proxy'
+        ? new AppProxyService(ctx, s as ServiceConfig, name, status)
+        : new TunnelService(ctx, s as ServiceConfig, name, status);
     try {
       await t.start(bot);
       tunnels.push(t);

@@ -131,6 +131,7 @@ export const IMPLEMENTED_TYPES = new Set([
   'kubernetes/v2',
   'database-tunnel',
   'application-tunnel',
+  'application-proxy',
 ]);
 
 /** Services that do nothing in oneshot mode (teleport-behaviour.md §2.5 "Oneshot behaviour"). */
