@@ -231,6 +231,12 @@ describe('release:assemble --bin-dir: the GitLab project, the orb and the Jenkin
     expect(names).toEqual(expect.arrayContaining(result.wrappers.files));
   });
 
+  it('lists the Jenkins library among the trees to push, as teleport-actions/jenkins-library', async () => {
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.repositories).toContainEqual({ name: 'jenkins-library', dir: 'jenkins' });
+    expect(manifest.repositories).toContainEqual({ name: 'setup', dir: 'actions/setup' });
+  });
+
   it('the repository copy stays unreleased: no checksum pinned', async () => {
     const text = await readFile(join(repoRoot, 'packages/gitlab/templates/ssh.yml'), 'utf8');
     expect(text).toContain("teleport_ci_release_sha256_linux_amd64=''");

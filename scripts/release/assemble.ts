@@ -28,6 +28,8 @@ export { absolutizeLinks, MONOREPO_URL } from './links';
 
 const exec = promisify(execFile);
 
+/** The Jenkins library's repository (`@Library('teleport@v1.2.3')`): `teleport-actions/<this>`. */
+export const JENKINS_LIBRARY_REPOSITORY = 'jenkins-library';
 /** Each action's own repository, where `uses: teleport-actions/<name>@v1` resolves. */
 export const actionRepository = (name: string) => `teleport-actions/${name}`;
 
@@ -284,6 +286,13 @@ export async function assembleRelease(opts: AssembleOptions): Promise<AssembleRe
           files,
         })),
         cli: cliTarball ? relative(out, cliTarball) : null,
+        // What push-trees pushes, each to teleport-actions/<name>, tagged like the release.
+        repositories: [
+          ...actions.map((a) => ({ name: a.name, dir: `actions/${a.name}` })),
+          ...(wrappers.files.some((f) => f.startsWith('jenkins/'))
+            ? [{ name: JENKINS_LIBRARY_REPOSITORY, dir: 'jenkins' }]
+            : []),
+        ],
         standalone: bins,
         wrappers: { files: wrappers.files, sha256: wrappers.stamp.sha256 },
       },

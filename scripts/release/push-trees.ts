@@ -1,6 +1,6 @@
 /**
- * Pushes each assembled action tree (`release:assemble`'s `<out>/actions/<name>/`) to its own
- * repository as one new commit on `main`, tags it `v1.2.3` and moves the major tag (`v1`) as
+ * Pushes each assembled tree (`release:assemble`'s `<out>/actions/<name>/`, and `<out>/jenkins/`
+ * for `jenkins-library`; the manifest's `repositories`) to its own repository as one new commit on `main`, tags it `v1.2.3` and moves the major tag (`v1`) as
  * `planTags` decides.
  *
  *   tsx scripts/release/push-trees.ts --release-dir release --tag v1.2.3 \
@@ -172,6 +172,8 @@ export async function pushActionTree(opts: PushTreeOptions): Promise<PushTreeRes
 interface Manifest {
   tag: string | null;
   actions: { name: string; repository: string }[];
+  /** Every tree to push (actions and the Jenkins library), relative to the release folder. */
+  repositories?: { name: string; dir: string }[];
 }
 
 async function main(): Promise<void> {
@@ -197,10 +199,13 @@ async function main(): Promise<void> {
       `${dir} was assembled for ${manifest.tag ?? 'no tag'}, not ${values.tag}: run release:assemble with --tag ${values.tag}`,
     );
   }
-  for (const { name } of manifest.actions) {
+  const trees =
+    manifest.repositories ??
+    manifest.actions.map((a) => ({ name: a.name, dir: `actions/${a.name}` }));
+  for (const { name, dir: treeDir } of trees) {
     const remote = template.replaceAll('{name}', name);
     const result = await pushActionTree({
-      tree: resolve(dir, 'actions', name),
+      tree: resolve(dir, treeDir),
       remote,
       tag: values.tag,
       sourceSha: values['source-sha'],

@@ -8,6 +8,7 @@ import { ContextAccess, FunctionCall, IndexAccess, Literal } from '@actions/expr
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { actionPackages, repoRoot } from '../build';
+import { JENKINS_LIBRARY_REPOSITORY } from './assemble';
 import { parseReleaseTag } from './tags';
 
 type Obj = Record<string, unknown>;
@@ -169,13 +170,13 @@ describe('release.yml', () => {
     }
   });
 
-  it('the App token covers exactly the action repositories this repository releases', async () => {
+  it('the App token covers exactly the repositories this repository releases into', async () => {
     const step = (jobs['push-actions']!.steps as Obj[]).find((s) => s.id === 'app-token')!;
     const repos = String((step.with as Obj).repositories)
       .trim()
       .split('\n')
       .sort();
-    expect(repos).toEqual((await actionPackages()).sort());
+    expect(repos).toEqual([...(await actionPackages()), JENKINS_LIBRARY_REPOSITORY].sort());
   });
 
   it('calls scripts that exist', async () => {

@@ -86,10 +86,10 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
       deploy: {
         extends: '.teleport:ssh',
         script: [
-          'echo "ssh-config=$TELEPORT_CI_SSH_CONFIG"',
+          'echo "ssh-config=$TELEPORT_SSH_CONFIG"',
           'echo "identity=$TELEPORT_CI_IDENTITY_FILE"',
-          'test -r "$TELEPORT_CI_SSH_CONFIG" && test -r "$TELEPORT_CI_KNOWN_HOSTS"',
-          'echo "mode=$(stat -c %a "$(dirname "$TELEPORT_CI_SSH_CONFIG")")"',
+          'test -r "$TELEPORT_SSH_CONFIG" && test -r "$TELEPORT_CI_KNOWN_HOSTS"',
+          'echo "mode=$(stat -c %a "$(dirname "$TELEPORT_SSH_CONFIG")")"',
           'tsh version',
         ],
       },
@@ -195,7 +195,7 @@ describe('.teleport:ssh in a user job (shell executor, CLI from TELEPORT_CI_BIN)
         '  extends: .teleport:ssh',
         '  before_script:',
         '    - !reference [.teleport:ssh, before_script]',
-        '    - echo "mine sees $TELEPORT_CI_SSH_CONFIG"',
+        '    - echo "mine sees $TELEPORT_SSH_CONFIG"',
         '  script:',
         '    - echo done',
         '',
@@ -251,7 +251,7 @@ describe('finding teleport-ci', () => {
         include: [
           { component: repo.component('teleport'), inputs: { ...CONNECTION, setup: false } },
         ],
-        deploy: { extends: '.teleport:ssh', script: ['echo "cfg=$TELEPORT_CI_SSH_CONFIG"'] },
+        deploy: { extends: '.teleport:ssh', script: ['echo "cfg=$TELEPORT_SSH_CONFIG"'] },
       });
       const r = await runJob('deploy', file, {
         env: {
@@ -408,6 +408,38 @@ describe('.teleport:kubernetes by labels, and the tunnel templates', () => {
       expect.arrayContaining(['--app', 'grafana', '--listen', 'tcp://127.0.0.1:8080']),
     );
     expect(r.output).toContain('app=tcp://127.0.0.1:8080');
+  });
+});
+
+describe('.teleport:application-proxy', () => {
+  it('runs application-proxy on app_proxy_listen for the job, and cleans up after', async () => {
+    const file = await pipeline({
+      include: [
+        {
+          component: repo.component('teleport'),
+          inputs: { ...CONNECTION, setup: false, app_proxy_listen: 'tcp://127.0.0.1:18080' },
+        },
+      ],
+      probe: {
+        extends: '.teleport:application-proxy',
+        script: ['echo "proxy=$TELEPORT_CI_APPLICATION_PROXY_URI"'],
+      },
+    });
+    const r = await runJob('probe', file, { variables: { TELEPORT_CI_BIN: fake.bin } });
+    expect(r.code, r.output).toBe(0);
+    const calls = teleportCalls(await fake.calls()).map((c) => c.argv);
+    expect(calls[0]).toEqual([
+      'application-proxy',
+      '--proxy',
+      'teleport.example.com:443',
+      '--join-method',
+      'gitlab',
+      '--listen',
+      'tcp://127.0.0.1:18080',
+      '--print-env',
+    ]);
+    expect(calls[1]).toEqual(['cleanup']);
+    expect(r.output).toContain('proxy=tcp://127.0.0.1:18080');
   });
 });
 

@@ -323,6 +323,7 @@ switch (cmd) {
     break;
   case 'auth-ssh':
     auth(['identity', 'ssh_config', 'known_hosts']);
+    lines.push('export TELEPORT_SSH_CONFIG=' + q(path.join(out, 'ssh_config')));
     lines.push('export TELEPORT_CI_SSH_CONFIG=' + q(path.join(out, 'ssh_config')));
     lines.push('export TELEPORT_CI_KNOWN_HOSTS=' + q(path.join(out, 'known_hosts')));
     lines.push('export TELEPORT_CI_IDENTITY_FILE=' + q(path.join(out, 'identity')));
@@ -332,7 +333,8 @@ switch (cmd) {
     lines.push('export KUBECONFIG=' + q(path.join(out, 'kubeconfig.yaml')));
     break;
   case 'database-tunnel':
-  case 'application-tunnel': {
+  case 'application-tunnel':
+  case 'application-proxy': {
     auth([]);
     const listen = flag('listen');
     const uri = new URL(listen);

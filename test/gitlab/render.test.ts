@@ -63,7 +63,7 @@ describe('teleport component (hidden job templates)', () => {
       deploy: {
         stage: 'deploy',
         extends: ['.teleport:ssh'],
-        script: ['ssh -F "$TELEPORT_CI_SSH_CONFIG" root@node1.teleport.example.com hostname'],
+        script: ['ssh -F "$TELEPORT_SSH_CONFIG" root@node1.teleport.example.com hostname'],
       },
     });
     const out = await repo.preview({ file });
@@ -72,7 +72,7 @@ describe('teleport component (hidden job templates)', () => {
     expect(job.stage).toBe('deploy');
     expect(job.image).toBeUndefined();
     expect(job.script).toEqual([
-      'ssh -F "$TELEPORT_CI_SSH_CONFIG" root@node1.teleport.example.com hostname',
+      'ssh -F "$TELEPORT_SSH_CONFIG" root@node1.teleport.example.com hostname',
     ]);
     const before = joined(job.before_script);
     // The shared fragment, then the explicit path input over TELEPORT_CI_BIN.
@@ -218,7 +218,7 @@ describe('ssh component (a job of its own)', () => {
     });
     expect(joined(job.before_script)).toContain('"$TELEPORT_CI" auth-ssh --proxy');
     expect(job.script).toEqual([
-      'ssh -F "$TELEPORT_CI_SSH_CONFIG" "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
+      'ssh -F "$TELEPORT_SSH_CONFIG" "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
     ]);
   });
 

@@ -2,7 +2,7 @@
 //
 //   withTeleport(proxy: 'teleport.example.com:443', token: 'jenkins-bot',
 //                joinMethod: 'bound_keypair', kind: 'auth-ssh') {
-//     sh 'ssh -F "$TELEPORT_CI_SSH_CONFIG" ci@node.teleport.example.com uptime'
+//     sh 'ssh -F "$TELEPORT_SSH_CONFIG" ci@node.teleport.example.com uptime'
 //   }
 //
 // Thin on purpose: the teleport-ci CLI does the work (install tbot, join, write credentials,
