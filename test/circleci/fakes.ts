@@ -105,7 +105,7 @@ export interface Fakes {
 
 export async function makeFakes(
   dir: string,
-  tools = ['ssh', 'tsh', 'tctl', 'tbot', 'kubectl', 'rsync'],
+  tools = ['ssh', 'tsh', 'tctl', 'tbot', 'kubectl', 'rsync', 'apk'],
 ): Promise<Fakes> {
   const binDir = join(dir, 'fake-bin');
   const npmDir = join(dir, 'fake-npm');

@@ -491,9 +491,19 @@ describe('usage examples', () => {
   const contexts = { 'teleport-access': { TELEPORT_PROXY_ADDR: PROXY } };
 
   it.each(Object.keys(orb.examples ?? {}))('%s runs with the fake CLI and tools', async (name) => {
-    const result = await runExample(orb, name, onPath({ contexts, oidc: { token: 'jwt' } }));
+    // An Alpine example runs in busybox sh, as on Alpine (the host's /bin/sh may be dash).
+    const alpine = /"image":"alpine/.test(JSON.stringify(orb.examples?.[name]?.usage));
+    const imageBin = alpine
+      ? await makeShellOnlyPath(join(dir, 'alpine-bin'), { shell: 'busybox' })
+      : undefined;
+    const result = await runExample(
+      orb,
+      name,
+      onPath({ contexts, oidc: { token: 'jwt' }, ...(imageBin ? { imageBin } : {}) }),
+    );
     expectSuccess(result);
-    const programs = (await fakes.calls()).map((c) => c.program);
+    // An image's package manager (alpine_image's `apk add`) is a recording fake too.
+    const programs = (await fakes.calls()).map((c) => c.program).filter((p) => p !== 'apk');
     expect(programs[0]).toBe('teleport-ci');
     expect(programs.length).toBeGreaterThan(1);
   });
