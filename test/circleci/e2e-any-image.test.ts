@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { generateWrappers } from '../../scripts/gen-wrappers';
 import { packOrb } from '../../scripts/pack-orb';
 import { type Double, startDouble } from '../double';
@@ -29,6 +29,7 @@ import {
   type RunOptions,
   repoRoot,
   runConfigJob,
+  writeExecutable,
 } from './interpreter';
 
 const exec = promisify(execFile);
@@ -91,15 +92,24 @@ afterAll(async () => {
 function example(name: string, line: string, shell?: string): ConfigDef {
   const usage = orb.examples?.[name]?.usage;
   if (!usage) throw new Error(`the orb has no example ${name}`);
-  const text = stringify(usage)
-    .replaceAll('teleport.example.com:443', double.proxy.addr)
-    .replaceAll('root@my-node.teleport.example.com', `${LOGIN}@${NODE}`)
-    .replaceAll(
-      'deploy@web-1.teleport.example.com ./deploy.sh',
-      `${LOGIN}@${NODE} "echo ${line} >> ~/run_log"`,
-    )
-    .replaceAll('$CIRCLE_BUILD_NUM >> ~/circleci_run_log', `${line} >> ~/run_log`);
-  const config = parse(text) as ConfigDef;
+  const fill = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return value
+        .replaceAll('teleport.example.com:443', double.proxy.addr)
+        .replaceAll('root@my-node.teleport.example.com', `${LOGIN}@${NODE}`)
+        .replaceAll(
+          'deploy@web-1.teleport.example.com ./deploy.sh',
+          `${LOGIN}@${NODE} "echo ${line} >> ~/run_log"`,
+        )
+        .replaceAll('$CIRCLE_BUILD_NUM >> ~/circleci_run_log', `${line} >> ~/run_log`);
+    }
+    if (Array.isArray(value)) return value.map(fill);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
+    }
+    return value;
+  };
+  const config = fill(usage) as ConfigDef;
   if (shell) for (const job of Object.values(config.jobs ?? {})) job.shell = shell;
   return config;
 }
@@ -246,6 +256,43 @@ describe('the orb in an image without Node.js or bash (standalone teleport-ci)',
     expect(await readdir(downloads(result))).toEqual([]);
     expect(result.bashEnv).toBe('');
     expect(existsSync(marker)).toBe(false);
+  }, 300_000);
+
+  it("alpine_image: the job's login sh reads BASH_ENV=/etc/profile, so your step sees the orb's exports", async () => {
+    // `apk add` is the image's business: a stand-in that installs nothing (the host's glibc
+    // lets the standalone CLI run, which on real Alpine needs `apk add nodejs npm` instead).
+    const apkDir = join(dir, 'apk-bin');
+    await writeExecutable(apkDir, 'apk', '#!/bin/sh\necho "apk (stand-in): $*"\n');
+    const { result, line } = await runInImage({
+      example: 'alpine_image',
+      opts: { pathPrepend: [apkDir] },
+    });
+    if (!result.success) expect.fail(`job failed:\n${describeJob(result)}`);
+    const step = result.steps.find((s) => s.name === 'Run the deploy script on the node');
+    expect(step?.env?.BASH_ENV).toBe(join(result.root, 'etc', 'profile'));
+    expect(await readFile(join(result.root, 'etc', 'profile'), 'utf8')).toContain(
+      'export TELEPORT_CI_SSH_CONFIG=',
+    );
+    expect(await lastRunLogLine()).toBe(line);
+
+    // Without BASH_ENV=/etc/profile, sh never reads the exports: the step has no ssh config.
+    const bare = structuredClone(orb);
+    const usage = bare.examples!.alpine_image!.usage;
+    delete (Object.values(usage.jobs!)[0] as { environment?: unknown }).environment;
+    orb = bare;
+    try {
+      const without = await runInImage({
+        example: 'alpine_image',
+        opts: { pathPrepend: [apkDir] },
+      });
+      expect(
+        without.result.steps.find((s) => s.name === 'Run the deploy script on the node'),
+      ).toMatchObject({
+        status: 'failed',
+      });
+    } finally {
+      orb = await releasedOrb();
+    }
   }, 300_000);
 
   it('the next job restores the cache, checks the binary again, and downloads nothing', async () => {
