@@ -25,7 +25,7 @@ export const FRAGMENT = join('packages', 'cli', 'sh', 'find-teleport-ci.sh');
 export const WRAPPER_FILES = [
   'packages/gitlab/templates/teleport.yml',
   'packages/gitlab/templates/ssh.yml',
-  'packages/circleci/src/scripts/find_teleport_ci.sh',
+  'packages/circleci/src/scripts/ensure_cli.sh',
   'packages/jenkins/resources/teleport/find-teleport-ci.sh',
 ];
 

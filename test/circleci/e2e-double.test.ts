@@ -64,7 +64,7 @@ beforeAll(async () => {
   teleportCi = await writeExecutable(
     join(dir, 'bin'),
     'teleport-ci',
-    `#!/bin/bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`,
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`,
   );
 }, 120_000);
 afterAll(async () => {
@@ -150,8 +150,11 @@ describe('the orb against the Teleport double (real teleport-ci, tbot stand-in, 
     if (!result.success) expect.fail(`job failed:\n${describeJob(result)}`);
     expect(result.steps.map((s) => [s.name, s.status])).toEqual([
       ['checkout', 'skipped'],
+      ["Restore teleport-ci and Teleport's tools", 'skipped'],
       ['Find or install teleport-ci', 'success'],
       ['Install Teleport (tbot, tsh, tctl)', 'success'],
+      ['List what the teleport-ci cache holds', 'success'],
+      ["Save teleport-ci and Teleport's tools", 'skipped'],
       ['Find or install teleport-ci', 'success'],
       ['Get an OpenSSH config for Teleport nodes', 'success'],
       ['Log this run on the node', 'success'],

@@ -4,7 +4,7 @@
  * given with `--write-env`, as the real CLI does with $BASH_ENV on CircleCI; an `npm` that
  * "installs" that fake; and recording stand-ins for the tools examples call (ssh, tsh, ...).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeExecutable } from './interpreter';
 
@@ -76,16 +76,18 @@ if (program === 'teleport-ci') {
     process.stderr.write('npm ERR! 404 Not Found - @teleport-actions/cli\\n');
     process.exit(1);
   }
+  // As \`npm install --prefix P pkg\` does: the package's bin linked in P/node_modules/.bin.
   const prefix = argv[argv.indexOf('--prefix') + 1];
-  fs.mkdirSync(path.join(prefix, 'bin'), { recursive: true });
-  fs.copyFileSync(path.join(process.env.FAKE_DIR, 'teleport-ci'), path.join(prefix, 'bin', 'teleport-ci'));
-  fs.chmodSync(path.join(prefix, 'bin', 'teleport-ci'), 0o755);
+  const bin = path.join(prefix, 'node_modules', '.bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.copyFileSync(path.join(process.env.FAKE_DIR, 'teleport-ci'), path.join(bin, 'teleport-ci'));
+  fs.chmodSync(path.join(bin, 'teleport-ci'), 0o755);
 }
 `;
 
 function wrapper(program: string, recorder: string): string {
   // Absolute paths: tests run some steps with a PATH that has neither bash nor node.
-  return `#!/bin/bash
+  return `#!/bin/sh
 FAKE_PROGRAM=${program} FAKE_DIR=${JSON.stringify(dirname(recorder))} exec ${JSON.stringify(process.execPath)} ${JSON.stringify(recorder)} "$@"
 `;
 }
@@ -93,7 +95,7 @@ FAKE_PROGRAM=${program} FAKE_DIR=${JSON.stringify(dirname(recorder))} exec ${JSO
 export interface Fakes {
   /** Holds teleport-ci and the tools (put it on PATH, or point TELEPORT_CI_BIN at it). */
   binDir: string;
-  /** Holds only `npm` (PATH it to test installing the CLI). */
+  /** Holds only `npm` and `node` (PATH it to test installing the CLI with npm). */
   npmDir: string;
   teleportCi: string;
   /** Environment the fakes need (where to log). */
@@ -103,7 +105,7 @@ export interface Fakes {
 
 export async function makeFakes(
   dir: string,
-  tools = ['ssh', 'tsh', 'tctl', 'tbot', 'kubectl', 'rsync'],
+  tools = ['ssh', 'tsh', 'tctl', 'tbot', 'kubectl', 'rsync', 'apk'],
 ): Promise<Fakes> {
   const binDir = join(dir, 'fake-bin');
   const npmDir = join(dir, 'fake-npm');
@@ -113,6 +115,7 @@ export async function makeFakes(
   const teleportCi = await writeExecutable(binDir, 'teleport-ci', wrapper('teleport-ci', recorder));
   for (const tool of tools) await writeExecutable(binDir, tool, wrapper(tool, recorder));
   await writeExecutable(npmDir, 'npm', wrapper('npm', recorder));
+  await symlink(process.execPath, join(npmDir, 'node'));
   return {
     binDir,
     npmDir,

@@ -1,13 +1,18 @@
 // The CircleCI interpreter itself, on small configs: argument checks with CircleCI's errors,
 // parameter expansion, conditions, and running steps with CircleCI's environment and $BASH_ENV.
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { makeShellOnlyPath } from '../wrappers/shell-only';
 import {
   CircleConfigError,
   type ConfigDef,
   configNamespace,
+  type JobPlan,
   type OrbDef,
+  type PlannedBuiltin,
   type PlannedRun,
   pipelineValues,
   planConfig,
@@ -307,5 +312,139 @@ workflows:
     expect(result.steps.at(-2)?.output).toContain('background');
     expect(result.steps.at(-1)?.stdout).toBe('/opt/first\nx\n');
     expect(result.success).toBe(true);
+  });
+});
+
+describe('images without bash, login shells and caches', () => {
+  const run = (name: string, command: string, extra: Partial<PlannedRun> = {}): PlannedRun => ({
+    kind: 'run',
+    name,
+    command,
+    environment: {},
+    when: 'on_success',
+    background: false,
+    origin: 'test',
+    ...extra,
+  });
+  const plan = (steps: JobPlan['steps'], extra: Partial<JobPlan> = {}): JobPlan => ({
+    name: 'j',
+    steps,
+    contexts: [],
+    environment: {},
+    workingDirectory: '~/project',
+    ...extra,
+  });
+  const image = async (shell: 'dash' | 'busybox') => {
+    const root = await mkdtemp(join(tmpdir(), 'interp-image-'));
+    roots.push(root);
+    return { root, imageBin: await makeShellOnlyPath(join(root, 'image-bin'), { shell }) };
+  };
+
+  it('runs steps with /bin/sh -eo pipefail when the image has no bash (CircleCI default)', async () => {
+    const { imageBin } = await image('busybox');
+    const result = await runJob(
+      plan([
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell code, not JS
+        run('Which shell', 'echo "bash=${BASH_VERSION:-none}"; false | true'),
+      ]),
+      { imageBin, inherit: [] },
+    );
+    roots.push(result.root);
+    // pipefail: `false | true` fails the step, as busybox ash with -o pipefail does.
+    expect(result.steps[0]).toMatchObject({ status: 'failed', stdout: 'bash=none\n' });
+    const ok = await runJob(
+      plan([
+        run('Write', 'echo "export FROM_ONE=1" >> "$BASH_ENV"'),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: shell code, not JS
+        run('Read', 'echo "one=${FROM_ONE:-unset}"'),
+      ]),
+      { imageBin, inherit: [] },
+    );
+    roots.push(ok.root);
+    expect(ok.steps[1]?.stdout).toBe('one=unset\n');
+  });
+
+  it('dash has no -o pipefail: the default shell fails there, a job shell without it works', async () => {
+    const { imageBin } = await image('dash');
+    const fails = await runJob(plan([run('Hello', 'echo hi')]), { imageBin, inherit: [] });
+    roots.push(fails.root);
+    expect(fails.steps[0]?.status).toBe('failed');
+    expect(fails.steps[0]?.stderr).toContain('Illegal option -o pipefail');
+    const works = await runJob(plan([run('Hello', 'echo hi')], { shell: '/bin/sh -e' }), {
+      imageBin,
+      inherit: [],
+    });
+    roots.push(works.root);
+    expect(works.steps[0]).toMatchObject({ status: 'success', stdout: 'hi\n' });
+    const noBash = await runJob(plan([run('Bash', 'echo hi', { shell: '/bin/bash' })]), {
+      imageBin,
+      inherit: [],
+    });
+    roots.push(noBash.root);
+    expect(noBash.steps[0]).toMatchObject({ status: 'failed', exitCode: 127 });
+  });
+
+  it('a login sh with BASH_ENV=/etc/profile reads what earlier steps wrote (CircleCI on Alpine)', async () => {
+    const { imageBin } = await image('busybox');
+    const result = await runJob(
+      plan(
+        [
+          run('Write', `echo "export FROM_ONE='a b'" >> "$BASH_ENV"`),
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: shell code, not JS
+          run('Read', 'echo "one=${FROM_ONE:-unset}"'),
+        ],
+        { shell: '/bin/sh -leo pipefail', environment: { BASH_ENV: '/etc/profile' } },
+      ),
+      { imageBin, inherit: [] },
+    );
+    roots.push(result.root);
+    expect(result.steps[1]?.stdout).toBe('one=a b\n');
+    expect(result.steps[1]?.env?.BASH_ENV).toBe(join(result.root, 'etc', 'profile'));
+  });
+
+  it('save_cache and restore_cache: key templates, exact and prefix keys, no overwrite', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'interp-cache-'));
+    const home = await mkdtemp(join(tmpdir(), 'interp-home-'));
+    roots.push(store, home);
+    const save = (key: string): PlannedBuiltin => ({
+      kind: 'builtin',
+      type: 'save_cache',
+      name: 'Save',
+      args: { key, paths: ['~/data'] },
+      origin: 'test',
+    });
+    const restore = (keys: string[]): PlannedBuiltin => ({
+      kind: 'builtin',
+      type: 'restore_cache',
+      name: 'Restore',
+      args: { keys },
+      origin: 'test',
+    });
+    const write = (text: string) =>
+      run('Write', `mkdir -p ~/data && echo ${text} > ~/data/f && echo ${text} > ~/key`);
+    const first = await runJob(
+      plan([
+        write('one'),
+        save('k-{{ checksum "~/key" }}-{{ .Environment.CIRCLE_JOB }}'),
+        save('k-{{ checksum "~/key" }}-{{ .Environment.CIRCLE_JOB }}'),
+      ]),
+      { cacheDir: store, home },
+    );
+    expect(first.steps[1]?.output).toMatch(/^Stored cache with key k-[0-9a-f]{64}-j\n$/);
+    expect(first.steps[2]?.output).toMatch(
+      /^Skipping cache generation, cache already exists for key: k-/,
+    );
+    await rm(join(home, 'data'), { recursive: true });
+    const second = await runJob(plan([restore(['nothing-', 'k-']), run('Read', 'cat ~/data/f')]), {
+      cacheDir: store,
+      home,
+    });
+    expect(second.steps[0]?.output).toMatch(/^Found a cache from key k-[0-9a-f]{64}-j\n$/);
+    expect(second.steps[1]?.stdout).toBe('one\n');
+    const none = await runJob(plan([restore(['other-'])]), { cacheDir: store, home });
+    expect(none.steps[0]?.output).toBe('No cache is found for any of the keys\n');
+    const skipped = await runJob(plan([restore(['k-'])]), { home });
+    expect(skipped.steps[0]?.status).toBe('skipped');
+    roots.push(first.root, second.root, none.root, skipped.root);
   });
 });

@@ -11,21 +11,33 @@
  *   literal `<<`). A value that is exactly one reference keeps its type (booleans, steps).
  * - Honours `steps` parameters, `when`/`unless` steps with logic statements, `pre-steps` and
  *   `post-steps`, and `run` steps' `when: always|on_success|on_fail` and `background`.
- * - Runs each `run` step with bash (`/bin/bash -eo pipefail`, or the step's `shell`) in
- *   CircleCI's environment: `CIRCLECI=true`, `CIRCLE_*`, a fresh `$BASH_ENV` file that bash
- *   sources when every later step starts, contexts' variables, and `CIRCLE_OIDC_TOKEN` only
- *   for jobs that use a context (as CircleCI issues it). A stand-in `circleci` on PATH does
- *   `circleci env subst`.
+ * - Runs each `run` step with the step's or job's `shell`, else CircleCI's default for Linux:
+ *   `/bin/bash -eo pipefail` when the image has bash, otherwise `/bin/sh -eo pipefail`. The
+ *   environment is CircleCI's: `CIRCLECI=true`, `CIRCLE_*`, `$BASH_ENV` naming a file that does
+ *   not exist until a step writes it (bash sources it when every later step starts; sh does
+ *   not), contexts' variables, and `CIRCLE_OIDC_TOKEN` only for jobs that use a context (as
+ *   CircleCI issues it). A stand-in `circleci` on PATH does `circleci env subst`.
+ * - An image without Node.js or bash (`imageBin`, e.g. from test/wrappers/shell-only.ts): its
+ *   folder is the steps' whole PATH and stands in for the image's /bin, so `/bin/sh` and
+ *   `/bin/bash` in a `shell:` are its programs, and the default shell follows CircleCI's rule.
+ *   A login shell (`-l`, as CircleCI documents for Alpine: `shell: /bin/sh -leo pipefail` with
+ *   `BASH_ENV: /etc/profile`) reads the image's `/etc/profile` and `~/.profile`; the image's
+ *   `/etc/profile` is `<root>/etc/profile`, which a job's `BASH_ENV: /etc/profile` names too.
+ * - `save_cache` and `restore_cache` with a cache store (`cacheDir`) shared by jobs: key
+ *   templates (`{{ arch }}`, `{{ checksum "file" }}`, `{{ .Environment.NAME }}`, `{{ epoch }}`,
+ *   `{{ .Branch }}`, `{{ .Revision }}`), an existing key never overwritten, restore by exact key
+ *   or by the newest cache whose key starts with a given prefix.
  *
- * Not emulated: the docker image itself (steps run on the host), `checkout`, caches,
- * workspaces and artifacts (reported as skipped), matrix jobs, parallelism.
+ * Not emulated: the docker image's own files (steps run on the host), `checkout`, workspaces
+ * and artifacts (reported as skipped), caches without `cacheDir` (skipped), matrix jobs,
+ * parallelism.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID as newId } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { arch, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { repoRoot } from '../../scripts/repo-root';
@@ -198,7 +210,7 @@ export interface PipelineValues {
 
 export function pipelineValues(overrides: Partial<PipelineValues> = {}): PipelineValues {
   return {
-    id: overrides.id ?? randomUUID(),
+    id: overrides.id ?? newId(),
     number: overrides.number ?? 1,
     parameters: overrides.parameters ?? {},
     git: {
@@ -439,6 +451,8 @@ const BUILTIN_STEPS = new Set([
   'deploy',
 ]);
 
+const CACHE_STEPS = new Set(['save_cache', 'restore_cache']);
+
 /** CircleCI's truthiness for logic statements: false, null, 0, NaN, '' are false. */
 function truthy(value: unknown): boolean {
   return !(
@@ -572,11 +586,13 @@ function resolveSteps(raw: unknown, scope: Scope, ns: Namespace, origin: string)
     } else if (key === 'steps') {
       out.push(...resolveSteps(value, scope, ns, origin));
     } else if (BUILTIN_STEPS.has(key)) {
+      const args = expandDeep(value ?? {}, scope);
+      const named = (args as { name?: unknown } | null)?.name;
       out.push({
         kind: 'builtin',
         type: key,
-        name: key,
-        args: expandDeep(value ?? {}, scope),
+        name: typeof named === 'string' && named ? named : key,
+        args,
         origin,
       });
     } else {
@@ -783,6 +799,14 @@ export interface RunOptions {
   home?: string;
   /** Put a stand-in `circleci` (only `circleci env subst`) on PATH; default true. */
   circleciCli?: boolean;
+  /**
+   * The image's programs (a folder standing in for its /bin): the steps' whole PATH (after
+   * `pathPrepend` and the stand-in `circleci`), where `/bin/sh` and `/bin/bash` of a `shell:`
+   * are found, and whose `bash` decides CircleCI's default shell. Default: the host's.
+   */
+  imageBin?: string;
+  /** Where save_cache stores and restore_cache finds caches (shared by jobs); none: skipped. */
+  cacheDir?: string;
   /** Per-step time limit (CircleCI's no_output_timeout is 10m); default 120 s. */
   stepTimeoutMs?: number;
   pipeline?: PipelineValues;
@@ -816,7 +840,8 @@ export interface JobResult {
 }
 
 const DEFAULT_INHERIT = ['PATH', 'LANG', 'USER', 'LOGNAME', 'TERM', 'TZ'];
-const DEFAULT_SHELL = '/bin/bash -eo pipefail';
+/** CircleCI's default shell on Linux: bash when the image has it, else sh. */
+const defaultShell = (hasBash: boolean) => `${hasBash ? '/bin/bash' : '/bin/sh'} -eo pipefail`;
 
 // Stand-in for the CircleCI agent's `circleci` command: only `circleci env subst`, which
 // replaces $NAME and ${NAME} with the variable's value (empty when unset), like envsubst.
@@ -830,7 +855,9 @@ if (args[0] === 'env' && args[1] === 'subst') {
   process.exit(2);
 }
 `;
-const circleciStandinSh = (js: string) => `#!/bin/bash
+// The agent's `circleci` is a static program, so the stand-in runs in images without bash or
+// Node.js: sh and an absolute path to this process's node.
+const circleciStandinSh = (js: string) => `#!/bin/sh
 exec ${JSON.stringify(process.execPath)} ${JSON.stringify(js)} "$@"
 `;
 
@@ -896,6 +923,138 @@ function runProcess(
   });
 }
 
+interface StepShell {
+  argv: string[];
+  /** A login shell: reads the image's /etc/profile and ~/.profile first. */
+  login: boolean;
+}
+
+/**
+ * A `shell:` value as the program to run: `/bin/sh -leo pipefail` runs the image's `sh` with
+ * `-eo pipefail`, the login part done by the interpreter (a real `-l` would read the host's
+ * profile files). Undefined when the image has no such program.
+ */
+function stepShell(spec: string, imageBin: string | undefined): StepShell | undefined {
+  const [program = 'bash', ...flags] = spec.split(/\s+/).filter(Boolean);
+  let login = false;
+  const args: string[] = [];
+  for (const flag of flags) {
+    if (flag === '--login') {
+      login = true;
+    } else if (/^-[a-z]+$/i.test(flag) && flag.includes('l')) {
+      login = true;
+      if (flag !== '-l') args.push(flag.replace(/l/g, ''));
+    } else {
+      args.push(flag);
+    }
+  }
+  let file = program;
+  if (imageBin) {
+    // /bin/sh, /usr/bin/env-less names and bare names all mean the image's program.
+    file = join(imageBin, basename(program));
+    if (!existsSync(file)) return undefined;
+  }
+  return { argv: [file, ...args], login };
+}
+
+/** What a login shell reads before the step: the image's /etc/profile, then ~/.profile. */
+function loginPrelude(profile: string): string {
+  const quoted = `'${profile.replace(/'/g, "'\\''")}'`;
+  return [
+    `if [ -f ${quoted} ]; then . ${quoted}; fi`,
+    'if [ -f "$HOME/.profile" ]; then . "$HOME/.profile"; fi',
+    '',
+  ].join('\n');
+}
+
+/** CircleCI's cache key templates, expanded in a step's environment. */
+async function cacheKey(
+  template: string,
+  env: Record<string, string>,
+  cwd: string,
+  home: string,
+): Promise<string> {
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{\{\s*(.*?)\s*\}\}/g)) {
+    parts.push(template.slice(last, m.index));
+    last = (m.index ?? 0) + m[0].length;
+    const expr = m[1] ?? '';
+    const checksum = /^checksum\s+"([^"]+)"$/.exec(expr);
+    const envVar = /^\.Environment\.(\w+)$/.exec(expr);
+    if (checksum?.[1]) {
+      const file = resolve(cwd, expandHome(checksum[1], home));
+      const data = await readFile(file).catch(() => {
+        throw new Error(`save_cache: cannot checksum ${checksum[1]}: no such file`);
+      });
+      parts.push(createHash('sha256').update(data).digest('hex'));
+    } else if (envVar?.[1]) {
+      parts.push(env[envVar[1]] ?? '<no value>');
+    } else if (expr === 'arch') {
+      parts.push(`arch1-linux-${arch() === 'x64' ? 'amd64' : arch()}-6_85`);
+    } else if (expr === 'epoch') {
+      parts.push(String(Math.floor(Date.now() / 1000)));
+    } else if (expr === '.Branch') {
+      parts.push(env.CIRCLE_BRANCH ?? '');
+    } else if (expr === '.Revision') {
+      parts.push(env.CIRCLE_SHA1 ?? '');
+    } else {
+      throw new Error(`cache key template {{ ${expr} }} is not emulated`);
+    }
+  }
+  parts.push(template.slice(last));
+  return parts.join('');
+}
+
+/** Cache keys are file names in the store: anything but [\w.-] is escaped. */
+const keyFile = (key: string) => encodeURIComponent(key).replace(/%/g, '~');
+
+/** save_cache / restore_cache against `store` (see the top); the step's output as text. */
+async function runCacheStep(
+  step: PlannedBuiltin,
+  store: string,
+  env: Record<string, string>,
+  cwd: string,
+  home: string,
+): Promise<string> {
+  const args = (step.args ?? {}) as { key?: string; keys?: string[]; paths?: string[] };
+  if (step.type === 'save_cache') {
+    const key = await cacheKey(String(args.key ?? ''), env, cwd, home);
+    const dest = join(store, keyFile(key));
+    if (existsSync(dest))
+      return `Skipping cache generation, cache already exists for key: ${key}\n`;
+    const staging = `${dest}.saving-${newId()}`;
+    let saved = 0;
+    for (const path of args.paths ?? []) {
+      const from = resolve(cwd, expandHome(path, home));
+      if (!existsSync(from)) continue;
+      // Kept under its absolute path, as CircleCI's archive does; modes are preserved.
+      await cp(from, join(staging, from), { recursive: true, preserveTimestamps: true });
+      saved += 1;
+    }
+    if (saved === 0) return `No paths to save for key ${key}\n`;
+    await mkdir(store, { recursive: true });
+    await cp(staging, dest, { recursive: true, preserveTimestamps: true });
+    return `Stored cache with key ${key}\n`;
+  }
+  const names = await readdir(store).catch(() => [] as string[]);
+  for (const template of args.keys ?? (args.key ? [args.key] : [])) {
+    const key = await cacheKey(template, env, cwd, home);
+    const exact = names.find((n) => n === keyFile(key));
+    const candidates = exact
+      ? [exact]
+      : names.filter((n) => n.startsWith(keyFile(key)) && !n.includes('.saving-'));
+    if (candidates.length === 0) continue;
+    const times = await Promise.all(
+      candidates.map(async (n) => (await stat(join(store, n))).mtimeMs),
+    );
+    const newest = candidates[times.indexOf(Math.max(...times))] as string;
+    await cp(join(store, newest), '/', { recursive: true, preserveTimestamps: true, force: true });
+    return `Found a cache from key ${decodeURIComponent(newest.replace(/~/g, '%'))}\n`;
+  }
+  return 'No cache is found for any of the keys\n';
+}
+
 /** Runs a compiled job's steps the way a CircleCI docker executor would (see the top). */
 export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobResult> {
   const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'circleci-job-')));
@@ -904,8 +1063,13 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
   const binDir = join(root, 'bin');
   const scriptsDir = join(root, 'steps');
   await Promise.all([mkdir(home, { recursive: true }), mkdir(binDir), mkdir(scriptsDir)]);
-  const bashEnvFile = join(root, `.bash_env-${randomUUID()}`);
-  await writeFile(bashEnvFile, '');
+  // Named, not created: CircleCI's $BASH_ENV file exists only once a step writes to it.
+  const bashEnvFile = join(root, `.bash_env-${newId()}`);
+  // The image's /etc/profile (empty, as on Alpine a job's BASH_ENV: /etc/profile starts out).
+  const imageProfile = join(root, 'etc', 'profile');
+  await mkdir(dirname(imageProfile), { recursive: true });
+  await writeFile(imageProfile, '');
+  const hasBash = opts.imageBin ? existsSync(join(opts.imageBin, 'bash')) : bashAvailable;
   if (opts.circleciCli ?? true) {
     await writeFile(join(binDir, 'circleci.cjs'), CIRCLECI_STANDIN_JS);
     await writeExecutable(binDir, 'circleci', circleciStandinSh(join(binDir, 'circleci.cjs')));
@@ -936,9 +1100,9 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
     CIRCLE_PROJECT_REPONAME: 'project',
     CIRCLE_REPOSITORY_URL: pipeline.project.git_url,
     CIRCLE_USERNAME: 'ci-user',
-    CIRCLE_WORKFLOW_ID: randomUUID(),
-    CIRCLE_WORKFLOW_JOB_ID: randomUUID(),
-    CIRCLE_WORKFLOW_WORKSPACE_ID: randomUUID(),
+    CIRCLE_WORKFLOW_ID: newId(),
+    CIRCLE_WORKFLOW_JOB_ID: newId(),
+    CIRCLE_WORKFLOW_WORKSPACE_ID: newId(),
     CIRCLE_WORKING_DIRECTORY: workingDirectory,
     ...(pipeline.git.tag ? { CIRCLE_TAG: pipeline.git.tag } : {}),
   };
@@ -958,6 +1122,29 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
   let index = 0;
   for (const step of plan.steps) {
     index += 1;
+    if (step.kind === 'builtin' && opts.cacheDir && CACHE_STEPS.has(step.type) && !failed) {
+      const env = { ...inherited, ...builtins, ...opts.env, ...contextEnv, ...plan.environment };
+      let output: string;
+      let ok = true;
+      try {
+        output = await runCacheStep(step, opts.cacheDir, env, workingDirectory, home);
+      } catch (err) {
+        output = `${(err as Error).message}\n`;
+        ok = false;
+        failed = true;
+      }
+      results.push({
+        name: step.name,
+        origin: step.origin,
+        kind: 'builtin',
+        status: ok ? 'success' : 'failed',
+        exitCode: ok ? 0 : 1,
+        stdout: ok ? output : '',
+        stderr: ok ? '' : output,
+        output,
+      });
+      continue;
+    }
     if (step.kind === 'builtin') {
       results.push({
         name: step.name,
@@ -995,17 +1182,39 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
       ...plan.environment,
       ...step.environment,
     };
-    env.PATH = [...(opts.pathPrepend ?? []), binDir, env.PATH ?? '/usr/bin:/bin'].join(':');
+    const imagePath = opts.imageBin ?? env.PATH ?? '/usr/bin:/bin';
+    env.PATH = [...(opts.pathPrepend ?? []), binDir, imagePath].join(':');
+    if (env.BASH_ENV === '/etc/profile') env.BASH_ENV = imageProfile;
+    const shellSpec = step.shell ?? plan.shell ?? defaultShell(hasBash);
+    const shell = stepShell(shellSpec, opts.imageBin);
     const script = join(scriptsDir, `${String(index).padStart(2, '0')}.sh`);
-    await writeFile(script, step.command);
-    const shell = (step.shell ?? plan.shell ?? DEFAULT_SHELL).split(/\s+/).filter(Boolean);
+    await writeFile(script, (shell?.login ? loginPrelude(imageProfile) : '') + step.command);
+    if (!shell) {
+      failed = true;
+      const message = `${shellSpec.split(/\s+/)[0]}: no such file or directory (the image has no such shell)\n`;
+      results.push({
+        name: step.name,
+        origin: step.origin,
+        kind: 'run',
+        status: 'failed',
+        exitCode: 127,
+        stdout: '',
+        stderr: message,
+        output: message,
+        command: step.command,
+        env,
+      });
+      continue;
+    }
     const cwd = step.workingDirectory
       ? resolve(workingDirectory, expandHome(step.workingDirectory, home))
       : workingDirectory;
     await mkdir(cwd, { recursive: true });
     const timeoutMs = opts.stepTimeoutMs ?? 120_000;
     if (step.background) {
-      void runProcess([...shell, script], { cwd, env, timeoutMs }, (kill) => background.push(kill));
+      void runProcess([...shell.argv, script], { cwd, env, timeoutMs }, (kill) =>
+        background.push(kill),
+      );
       results.push({
         name: step.name,
         origin: step.origin,
@@ -1020,7 +1229,7 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
       });
       continue;
     }
-    const r = await runProcess([...shell, script], { cwd, env, timeoutMs });
+    const r = await runProcess([...shell.argv, script], { cwd, env, timeoutMs });
     const ok = r.exitCode === 0;
     if (!ok) failed = true;
     results.push({
@@ -1043,7 +1252,7 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
     name: plan.name,
     success: !failed,
     steps: results,
-    bashEnv: await readFile(bashEnvFile, 'utf8'),
+    bashEnv: await readFile(bashEnvFile, 'utf8').catch(() => ''),
     root,
     home,
     workingDirectory,

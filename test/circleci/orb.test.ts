@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeShellOnlyPath } from '../wrappers/shell-only';
 import { type Fakes, makeFakes } from './fakes';
 import {
   CircleConfigError,
@@ -66,9 +67,12 @@ describe('orb commands call teleport-ci', () => {
   it('setup: `teleport-ci setup` with the version and proxy', async () => {
     const result = await runSteps([{ 'teleport/setup': { proxy: PROXY } }], onPath());
     expectSuccess(result);
-    expect(result.steps.map((s) => s.name)).toEqual([
-      'Find or install teleport-ci',
-      'Install Teleport (tbot, tsh, tctl)',
+    expect(result.steps.map((s) => [s.name, s.status])).toEqual([
+      ["Restore teleport-ci and Teleport's tools", 'skipped'],
+      ['Find or install teleport-ci', 'success'],
+      ['Install Teleport (tbot, tsh, tctl)', 'success'],
+      ['List what the teleport-ci cache holds', 'success'],
+      ["Save teleport-ci and Teleport's tools", 'skipped'],
     ]);
     const [call] = await fakes.calls('teleport-ci');
     expect(call?.argv).toEqual([
@@ -78,7 +82,7 @@ describe('orb commands call teleport-ci', () => {
       `--write-env=${call?.env.BASH_ENV}`,
     ]);
     expect(call?.env.TELEPORT_CI_BIN).toBe(fakes.teleportCi);
-    expect(result.bashEnv).toContain(`export TELEPORT_CI_BIN=${fakes.teleportCi}\n`);
+    expect(result.bashEnv).toContain(`export TELEPORT_CI_BIN='${fakes.teleportCi}'\n`);
   });
 
   it('setup: a fixed version without a proxy', async () => {
@@ -188,7 +192,7 @@ describe('parameters are values, not code', () => {
               out: h.dash,
               kubernetes_cluster: h.backtick,
               kubernetes_labels: h.quote,
-              cli_version: h.quote,
+              cli_path: '',
             },
           },
         ],
@@ -273,14 +277,19 @@ describe('results reach later steps through $BASH_ENV', () => {
     expectSuccess(result);
     expect(result.steps.map((s) => [s.origin, s.name, s.status])).toEqual([
       ['teleport/deploy_over_ssh', 'checkout', 'skipped'],
+      ['teleport/setup', "Restore teleport-ci and Teleport's tools", 'skipped'],
       ['teleport/setup', 'Find or install teleport-ci', 'success'],
       ['teleport/setup', 'Install Teleport (tbot, tsh, tctl)', 'success'],
+      ['teleport/setup', 'List what the teleport-ci cache holds', 'success'],
+      ['teleport/setup', "Save teleport-ci and Teleport's tools", 'skipped'],
       ['teleport/auth_ssh', 'Find or install teleport-ci', 'success'],
       ['teleport/auth_ssh', 'Get an OpenSSH config for Teleport nodes', 'success'],
       ['workflow', 'Deploy', 'success'],
       ['teleport/cleanup', 'Delete Teleport credentials', 'success'],
     ]);
-    expect(result.steps[5]?.stdout).toBe('config=/tmp/teleport/ssh_config setup=17.4.2\n');
+    expect(result.steps.find((s) => s.name === 'Deploy')?.stdout).toBe(
+      'config=/tmp/teleport/ssh_config setup=17.4.2\n',
+    );
     const calls = await fakes.calls();
     expect(calls.map((c) => [c.program, c.argv[0]])).toEqual([
       ['teleport-ci', 'setup'],
@@ -337,66 +346,111 @@ describe('results reach later steps through $BASH_ENV', () => {
   });
 });
 
-describe('finding or installing teleport-ci', () => {
-  const bare = (extra: RunOptions = {}): RunOptions => ({
-    root: jobRoot(),
-    inherit: [],
-    circleciCli: false,
-    ...extra,
-    env: { PATH: '/nonexistent', ...fakes.env, ...extra.env },
-  });
+describe('finding or fetching teleport-ci (the shared find-teleport-ci.sh)', () => {
+  // An Alpine-like image: busybox sh and the basics only, no teleport-ci, Node.js, npm or bash,
+  // so steps run with CircleCI's fallback `/bin/sh -eo pipefail`.
+  const bare = async (extra: RunOptions = {}): Promise<RunOptions> => {
+    const root = jobRoot();
+    return {
+      root,
+      inherit: [],
+      imageBin: await makeShellOnlyPath(join(root, 'image-bin'), { shell: 'busybox' }),
+      ...extra,
+      env: { ...fakes.env, ...extra.env },
+    };
+  };
   const setup = [{ 'teleport/setup': { proxy: PROXY } }];
 
-  it('fails clearly when teleport-ci is not on PATH and npm is missing', async () => {
-    const result = await runSteps(setup, bare());
+  it('refuses to download a standalone CLI that no release checksum pins (an unreleased orb)', async () => {
+    const result = await runSteps(setup, await bare());
     expect(result.success).toBe(false);
-    expect(result.steps.map((s) => s.status)).toEqual(['failed', 'skipped']);
-    expect(result.steps[0]?.stderr).toBe(
-      "teleport orb: teleport-ci was not found on PATH, and npm is not available to install it. Use an executor with Node.js 20 or later (such as this orb's default executor), install @teleport-actions/cli in the image, or set TELEPORT_CI_BIN to the path of teleport-ci.\n",
+    expect(result.steps.map((s) => s.status)).toEqual([
+      'skipped',
+      'failed',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+    expect(result.steps[1]?.stderr).toBe(
+      'teleport-ci: this copy of the wrapper is not a release, so no checksum is pinned for the standalone teleport-ci: use a released version, an image with Node.js 20 or later, or set TELEPORT_CI_BIN\n',
     );
   });
 
   it('fails clearly when TELEPORT_CI_BIN points nowhere', async () => {
-    const result = await runSteps(setup, bare({ env: { TELEPORT_CI_BIN: join(dir, 'nope') } }));
-    expect(result.steps[0]?.stderr).toContain(
-      `TELEPORT_CI_BIN is set to '${join(dir, 'nope')}', which is not an executable file.`,
+    const nope = join(dir, 'nope');
+    const result = await runSteps(setup, await bare({ env: { TELEPORT_CI_BIN: nope } }));
+    expect(result.steps[1]?.stderr).toBe(
+      `teleport-ci: TELEPORT_CI_BIN is '${nope}', which is not an executable file: give the path of teleport-ci, or unset it\n`,
     );
   });
 
-  it('uses TELEPORT_CI_BIN when set', async () => {
-    const result = await runSteps(setup, bare({ env: { TELEPORT_CI_BIN: fakes.teleportCi } }));
+  it('uses TELEPORT_CI_BIN when set, and the cli_path parameter before it', async () => {
+    const env = await bare({ env: { TELEPORT_CI_BIN: fakes.teleportCi } });
+    const result = await runSteps(setup, env);
     expectSuccess(result);
+    expect((await fakes.calls('teleport-ci')).length).toBe(1);
+
+    const other = await writeExecutable(
+      join(dir, 'other'),
+      'teleport-ci',
+      '#!/bin/sh\necho "other $1"\n',
+    );
+    const steps = [{ 'teleport/setup': { proxy: PROXY, cli_path: other } }];
+    const withPath = await runSteps(
+      steps,
+      await bare({ env: { TELEPORT_CI_BIN: fakes.teleportCi } }),
+    );
+    expectSuccess(withPath);
+    expect(withPath.steps[2]?.stdout).toBe('other setup\n');
+    expect(withPath.bashEnv).toContain(`export TELEPORT_CI_BIN='${other}'\n`);
     expect((await fakes.calls('teleport-ci')).length).toBe(1);
   });
 
-  it('installs @teleport-actions/cli@<cli_version> with npm when it is not on PATH', async () => {
-    const steps = [{ 'teleport/setup': { proxy: PROXY, cli_version: '1.2.3' } }];
-    const result = await runSteps(steps, bare({ pathPrepend: [fakes.npmDir] }));
+  it('records a path with quotes in $BASH_ENV so sh reads it back unchanged', async () => {
+    const odd = join(dir, 'it\'s a "dir" `x` \\');
+    const bin = await writeExecutable(odd, 'teleport-ci', '#!/bin/sh\necho "odd $1"\n');
+    const steps = [{ 'teleport/setup': { version: '17.4.2', cli_path: bin } }];
+    const result = await runSteps(steps, await bare());
+    expectSuccess(result);
+    expect(result.steps[2]?.stdout).toBe('odd setup\n');
+  });
+
+  it("installs @teleport-actions/cli at the orb release's version with npm when Node.js is there", async () => {
+    const result = await runSteps(setup, await bare({ pathPrepend: [fakes.npmDir] }));
     expectSuccess(result);
     const [npm] = await fakes.calls('npm');
-    const prefix = join(result.home, '.teleport-ci');
+    const prefix = join(result.home, '.cache', 'teleport-ci', 'npm', '1.0.0');
     expect(npm?.argv).toEqual([
       'install',
-      '--global',
       '--prefix',
       prefix,
+      '--no-save',
       '--no-audit',
       '--no-fund',
-      '@teleport-actions/cli@1.2.3',
+      '--loglevel=error',
+      '@teleport-actions/cli@1.0.0',
     ]);
     const [cli] = await fakes.calls('teleport-ci');
-    expect(cli?.env.TELEPORT_CI_BIN).toBe(join(prefix, 'bin', 'teleport-ci'));
+    expect(cli?.env.TELEPORT_CI_BIN).toBe(join(prefix, 'node_modules', '.bin', 'teleport-ci'));
   });
 
   it('fails clearly when npm cannot install the CLI', async () => {
     const result = await runSteps(
       setup,
-      bare({ pathPrepend: [fakes.npmDir], env: { FAKE_NPM_FAIL: '1' } }),
+      await bare({ pathPrepend: [fakes.npmDir], env: { FAKE_NPM_FAIL: '1' } }),
     );
     expect(result.success).toBe(false);
-    expect(result.steps[0]?.output).toContain('npm ERR! 404');
-    expect(result.steps[0]?.stderr).toContain(
-      'teleport orb: npm could not install @teleport-actions/cli@1',
+    expect(result.steps[1]?.output).toContain('npm ERR! 404');
+    expect(result.steps[1]?.stderr).toContain(
+      'teleport-ci: npm could not install @teleport-actions/cli@1.0.0',
+    );
+  });
+
+  it('refuses a cli_download_url that is not http(s)', async () => {
+    const steps = [{ 'teleport/setup': { proxy: PROXY, cli_download_url: 'ftp://mirror/x' } }];
+    const result = await runSteps(steps, await bare());
+    expect(result.steps[1]?.stderr).toBe(
+      "teleport orb: cli_download_url 'ftp://mirror/x' is not an http(s) URL: give the folder that holds teleport-ci-linux-amd64, e.g. a mirror of the release's assets.\n",
     );
   });
 });
@@ -437,9 +491,19 @@ describe('usage examples', () => {
   const contexts = { 'teleport-access': { TELEPORT_PROXY_ADDR: PROXY } };
 
   it.each(Object.keys(orb.examples ?? {}))('%s runs with the fake CLI and tools', async (name) => {
-    const result = await runExample(orb, name, onPath({ contexts, oidc: { token: 'jwt' } }));
+    // An Alpine example runs in busybox sh, as on Alpine (the host's /bin/sh may be dash).
+    const alpine = /"image":"alpine/.test(JSON.stringify(orb.examples?.[name]?.usage));
+    const imageBin = alpine
+      ? await makeShellOnlyPath(join(dir, 'alpine-bin'), { shell: 'busybox' })
+      : undefined;
+    const result = await runExample(
+      orb,
+      name,
+      onPath({ contexts, oidc: { token: 'jwt' }, ...(imageBin ? { imageBin } : {}) }),
+    );
     expectSuccess(result);
-    const programs = (await fakes.calls()).map((c) => c.program);
+    // An image's package manager (alpine_image's `apk add`) is a recording fake too.
+    const programs = (await fakes.calls()).map((c) => c.program).filter((p) => p !== 'apk');
     expect(programs[0]).toBe('teleport-ci');
     expect(programs.length).toBeGreaterThan(1);
   });

@@ -92,8 +92,8 @@ const cases: [RuleId, string, (src: string) => void, RegExp][] = [
   [
     'RC008',
     'a run step without a name',
-    (s) => edit(s, 'commands/setup.yml', (d) => delete d.steps[0].run.name),
-    /commands\/setup\.yml\.steps\[0\]\.run: run step without a name/,
+    (s) => edit(s, 'commands/setup.yml', (d) => delete d.steps[1].run.name),
+    /commands\/setup\.yml\.steps\[1\]\.run: run step without a name/,
   ],
   [
     'RC009',
@@ -115,9 +115,9 @@ const cases: [RuleId, string, (src: string) => void, RegExp][] = [
     'a kebab-case parameter',
     (s) =>
       edit(s, 'commands/setup.yml', (d) => {
-        d.parameters['cli-version'] = d.parameters.cli_version;
+        d.parameters['cli-path'] = d.parameters.cli_path;
       }),
-    /parameter "cli-version"/,
+    /parameter "cli-path"/,
   ],
   [
     'RC011',

@@ -74,9 +74,9 @@ describe('CircleCI schema', () => {
 
   it('catches a misspelt run step key (which the schema alone lets through)', () => {
     const broken = clone(orb);
-    const step = broken.commands?.setup?.steps?.[0] as { run: Record<string, unknown> };
+    const step = broken.commands?.setup?.steps?.[1] as { run: Record<string, unknown> };
     step.run.commnd = step.run.command;
     expect(errorsOf(broken)).toBe(''); // the schema's gap, documented
-    expect(unknownRunKeys(broken)).toEqual(['.commands.setup.steps[0].run.commnd']);
+    expect(unknownRunKeys(broken)).toEqual(['.commands.setup.steps[1].run.commnd']);
   });
 });

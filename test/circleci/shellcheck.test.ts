@@ -1,7 +1,8 @@
-// Every script the orb includes passes shellcheck (Debian package `shellcheck`), at every
-// severity, read as bash (the orb's run steps use CircleCI's default /bin/bash -eo pipefail).
+// Every script the orb includes is POSIX sh: `shellcheck --shell=sh` (Debian package
+// `shellcheck`) at every severity, and dash and busybox sh parse it (`sh -n`). Images without
+// bash run the orb's steps with /bin/sh; orb.test.ts and e2e-any-image.test.ts run them there.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -13,27 +14,38 @@ const scripts = readdirSync(scriptsDir)
   .filter((f) => f.endsWith('.sh'))
   .sort();
 
-async function shellcheck(file: string): Promise<string> {
+/** The program's complaints about `file`, or '' when it has none. */
+async function complaints(program: string, args: string[], install: string): Promise<string> {
   try {
-    await exec('shellcheck', ['--shell=bash', '--severity=style', '--external-sources', file], {
-      cwd: scriptsDir,
-    });
+    await exec(program, args, { cwd: scriptsDir });
     return '';
   } catch (err) {
     const e = err as { code?: string | number; stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT') {
-      return 'shellcheck is not installed: apt-get install -y shellcheck';
-    }
+    if (e.code === 'ENOENT') return `${program} is not installed: apt-get install -y ${install}`;
     return `${e.stdout ?? ''}${e.stderr ?? ''}` || String(err);
   }
 }
 
-describe('shellcheck', () => {
+describe('the orb scripts are POSIX sh', () => {
   it('finds the orb scripts', () => {
-    expect(scripts).toEqual(expect.arrayContaining(['auth.sh', 'ensure_cli.sh', 'setup.sh']));
+    expect(scripts).toEqual(
+      expect.arrayContaining(['auth.sh', 'cleanup.sh', 'ensure_cli.sh', 'setup.sh']),
+    );
   });
-  it.each(scripts)('src/scripts/%s', async (file) => {
-    const output = await shellcheck(file);
+  it.each(scripts)('shellcheck --shell=sh src/scripts/%s', async (file) => {
+    const args = ['--shell=sh', '--severity=style', '--external-sources', file];
+    const output = await complaints('shellcheck', args, 'shellcheck');
     if (output) expect.fail(`shellcheck src/scripts/${file}:\n${output}`);
+  });
+  it.each(scripts)('dash and busybox sh parse src/scripts/%s', async (file) => {
+    expect(await complaints('dash', ['-n', file], 'dash')).toBe('');
+    expect(await complaints('busybox', ['sh', '-n', file], 'busybox')).toBe('');
+  });
+  it('no script asks for bash', () => {
+    for (const file of scripts) {
+      const text = readFileSync(join(scriptsDir, file), 'utf8');
+      expect(text.split('\n')[0], file).toBe('#!/bin/sh');
+      expect(text, file).not.toMatch(/pipefail|\[\[|printf %q|\$\{[A-Za-z_]+\[/);
+    }
   });
 });

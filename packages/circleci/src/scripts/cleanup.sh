@@ -1,7 +1,13 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # Stops background tbot and deletes the credentials earlier commands of this job wrote, with
-# `teleport-ci cleanup`. Nothing to do when teleport-ci never got installed.
-set -euo pipefail
+# `teleport-ci cleanup`. Nothing to do when teleport-ci never got installed. POSIX sh.
+set -eu
+
+# bash read $BASH_ENV when this step started; sh (images without bash) does not, so read it here.
+if [ -z "${BASH_VERSION:-}" ] && [ -n "${BASH_ENV:-}" ] && [ -f "$BASH_ENV" ]; then
+  # shellcheck source=/dev/null
+  . "$BASH_ENV"
+fi
 
 bin="${TELEPORT_CI_BIN:-}"
 if [ -z "$bin" ] && ! bin=$(command -v teleport-ci); then
