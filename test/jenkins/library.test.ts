@@ -91,7 +91,7 @@ describe('Jenkins shared library files', () => {
       'apk add nodejs npm',
       'JenkinsPipelineUnit',
       'Deploying tbot on Jenkins',
-      'ssh -F "$TELEPORT_CI_SSH_CONFIG"',
+      'ssh -F "$TELEPORT_SSH_CONFIG"',
       'kubectl',
       'database-tunnel',
       'bound_keypair',

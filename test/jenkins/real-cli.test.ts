@@ -22,6 +22,7 @@ const KINDS = [
   'auth-ssh',
   'auth-k8s',
   'auth-app',
+  'auth-application',
   'database-tunnel',
   'application-tunnel',
 ] as const;

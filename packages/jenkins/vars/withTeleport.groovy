@@ -55,7 +55,7 @@ Map<String, String> replacedOptions() {
 
 @NonCPS
 List<String> kinds() {
-  return ['auth', 'auth-ssh', 'auth-k8s', 'auth-app', 'database-tunnel', 'application-tunnel']
+  return ['auth', 'auth-ssh', 'auth-k8s', 'auth-app', 'auth-application', 'database-tunnel', 'application-tunnel']
 }
 
 /** The first problem with the options, or null. */
