@@ -35,6 +35,34 @@ const shims: Plugin = {
   },
 };
 
+/**
+ * `@actions/core` and `@actions/http-client` don't declare `sideEffects: false`, so esbuild
+ * keeps every module `@actions/core` imports even when nothing we call uses it: its unused
+ * OIDC client pulled in `@actions/http-client`, whose `https` import loads TLS (about as long
+ * as the rest of an action's start-up) before the first input is read. Their modules only
+ * define things, so we mark them side-effect free; what a step does use is bundled as before,
+ * in the lazily loaded chunk that uses it.
+ */
+const PURE_PACKAGE = /[\\/]node_modules[\\/]@actions[\\/](core|http-client)[\\/]/;
+const pureActionsLibraries: Plugin = {
+  name: 'pure-actions-libraries',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.pureActionsLibraries) return undefined;
+      const fromLibrary = PURE_PACKAGE.test(args.importer);
+      if (!fromLibrary && !/^@actions\/(core|http-client)(\/|$)/.test(args.path)) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { pureActionsLibraries: true },
+      });
+      if (resolved.errors.length > 0 || !PURE_PACKAGE.test(resolved.path)) return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 export interface PackageIdentity {
   name: string;
   version: string;
@@ -94,7 +122,7 @@ export function bundleOptions(
     banner: { js: `${versionBanner(identity)}\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true, // what was bundled, for THIRD-PARTY-NOTICES.md
-    plugins: [shims, packageJsonIdentity],
+    plugins: [shims, packageJsonIdentity, pureActionsLibraries],
   };
 }
 
@@ -116,7 +144,7 @@ export function cliBundleOptions(outdir: string, identity: PackageIdentity): Bui
   const options = bundleOptions(join(repoRoot, 'packages', 'cli'), outdir, identity);
   return {
     ...options,
-    plugins: [shims, packageJsonIdentity, cliShims],
+    plugins: [shims, packageJsonIdentity, cliShims, pureActionsLibraries],
     entryPoints: { 'teleport-ci': join(repoRoot, 'packages', 'cli', 'src', 'main.ts') },
     format: 'cjs',
     splitting: false,
