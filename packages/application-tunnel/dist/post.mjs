@@ -1,3 +1,3 @@
 // @teleport-actions/application-tunnel 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as n,d as o}from"./chunks/chunk-NTDIKKHJ.mjs";import"./chunks/chunk-2A2RKHAC.mjs";import"./chunks/chunk-6RML7ZB6.mjs";await t(n(),"application-tunnel (cleanup)",o);
+import{a as t,b as n,d as o}from"./chunks/chunk-ORYNJRRR.mjs";import"./chunks/chunk-2A2RKHAC.mjs";import"./chunks/chunk-6RML7ZB6.mjs";await t(n(),"application-tunnel (cleanup)",o);

@@ -1,3 +1,3 @@
 // @teleport-actions/auth-k8s 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as r,d as o}from"./chunks/chunk-Q3DVSPVI.mjs";import"./chunks/chunk-3UK7CDZW.mjs";import"./chunks/chunk-J5OUCA35.mjs";await t(r(),"auth-k8s (cleanup)",o);
+import{a as t,b as r,d as o}from"./chunks/chunk-MGL3VR2D.mjs";import"./chunks/chunk-3UK7CDZW.mjs";import"./chunks/chunk-J5OUCA35.mjs";await t(r(),"auth-k8s (cleanup)",o);

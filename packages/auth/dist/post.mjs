@@ -1,3 +1,3 @@
 // @teleport-actions/auth 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as r,d as o}from"./chunks/chunk-BAMHHJ5F.mjs";import"./chunks/chunk-CIMV6PJN.mjs";import"./chunks/chunk-ZXWZKVGS.mjs";await t(r(),"auth (cleanup)",o);
+import{a as t,b as r,d as o}from"./chunks/chunk-SQW2NAWV.mjs";import"./chunks/chunk-CIMV6PJN.mjs";import"./chunks/chunk-ZXWZKVGS.mjs";await t(r(),"auth (cleanup)",o);
