@@ -25,7 +25,7 @@ async function writeTimingTbot(dir: string, real: string, log: string): Promise<
   await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'tbot'),
-    `#!/bin/sh\ns=$(date +%s%N)\n'${real}' "$@"\nrc=$?\necho "$s $(date +%s%N)" >>'${log}'\nexit $rc\n`,
+    `#!/bin/sh\nunset NODE_OPTIONS\ns=$(date +%s%N)\n'${real}' "$@"\nrc=$?\necho "$s $(date +%s%N)" >>'${log}'\nexit $rc\n`,
     { mode: 0o755 },
   );
 }
