@@ -35,6 +35,61 @@ const shims: Plugin = {
   },
 };
 
+/**
+ * `@actions/core` and `@actions/http-client` don't declare `sideEffects: false`, so esbuild
+ * keeps every module `@actions/core` imports even when nothing we call uses it: its unused
+ * OIDC client pulled in `@actions/http-client`, whose `https` import loads TLS (about as long
+ * as the rest of an action's start-up) before the first input is read. Their modules only
+ * define things, so we mark them side-effect free; what a step does use is bundled as before,
+ * in the lazily loaded chunk that uses it.
+ */
+const PURE_PACKAGE = /[\\/]node_modules[\\/]@actions[\\/](core|http-client)[\\/]/;
+const pureActionsLibraries: Plugin = {
+  name: 'pure-actions-libraries',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.pureActionsLibraries) return undefined;
+      const fromLibrary = PURE_PACKAGE.test(args.importer);
+      if (!fromLibrary && !/^@actions\/(core|http-client)(\/|$)/.test(args.path)) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { pureActionsLibraries: true },
+      });
+      if (resolved.errors.length > 0 || !PURE_PACKAGE.test(resolved.path)) return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
+/**
+ * `@actions/core` imports `crypto` at load time for one call, the delimiter of a multi-line
+ * output or variable. Loading `crypto` costs about a fifth of `node -e 0`, before the first
+ * input is even read; this loads it on that first call instead. Only member access on the
+ * namespace is used there (`crypto.randomUUID()`), which a lazy proxy serves unchanged.
+ */
+const LAZY_CRYPTO_IMPORT = /^import \* as (\w+) from 'crypto';$/m;
+const lazyCryptoInActionsCore: Plugin = {
+  name: 'lazy-crypto-in-actions-core',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]node_modules[\\/]@actions[\\/]core[\\/]lib[\\/][^\\/]+\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!LAZY_CRYPTO_IMPORT.test(source)) return undefined;
+        return {
+          contents: source.replace(
+            LAZY_CRYPTO_IMPORT,
+            "const $1 = new Proxy({}, { get: (_, name) => require('node:crypto')[name] });",
+          ),
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 export interface PackageIdentity {
   name: string;
   version: string;
@@ -94,7 +149,7 @@ export function bundleOptions(
     banner: { js: `${versionBanner(identity)}\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true, // what was bundled, for THIRD-PARTY-NOTICES.md
-    plugins: [shims, packageJsonIdentity],
+    plugins: [shims, packageJsonIdentity, pureActionsLibraries, lazyCryptoInActionsCore],
   };
 }
 
@@ -116,7 +171,7 @@ export function cliBundleOptions(outdir: string, identity: PackageIdentity): Bui
   const options = bundleOptions(join(repoRoot, 'packages', 'cli'), outdir, identity);
   return {
     ...options,
-    plugins: [shims, packageJsonIdentity, cliShims],
+    plugins: [shims, packageJsonIdentity, cliShims, pureActionsLibraries, lazyCryptoInActionsCore],
     entryPoints: { 'teleport-ci': join(repoRoot, 'packages', 'cli', 'src', 'main.ts') },
     format: 'cjs',
     splitting: false,

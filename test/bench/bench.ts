@@ -1,153 +1,244 @@
 /**
- * `npm run bench`: install speed of `setup` against floors measured in the same run.
+ * `npm run bench` (`-- --quick` for a smoke run of a few runs a row): the paths users wait for,
+ * each row against a floor measured in the same run, pair by pair (see README "Speed").
  *
- * Cold: a ~180 MB tarball from the double's CDN on loopback into an empty tool cache, against
- * `curl -s URL | gzip -dc >/dev/null` of the same file (the least any install must do: fetch
- * and decompress). For reference, the official action's way (download to disk, extract
- * everything, copy into the cache) is timed too. Warm: a tool-cache hit, the action's whole
- * run, against `node -e 0`. CLI: `teleport-ci --help` against `node -e 0`. Action start-up:
- * each bundle to its first input error on Node.js 24, against Node.js 24's `-e 0`.
+ * Cold setup: a ~180 MB tarball from the double's CDN on loopback into empty caches, against
+ * `curl -s URL | node <zlib gunzip to nothing>` of the same file (the least a Node.js install
+ * can do: fetch and inflate). Warm setup, `teleport-ci --help`, the standalone executable's
+ * `--help` and each action's start-up to its first input error: against `node -e 0` of the
+ * Node.js they run on. Auth overhead: the `auth` step minus its tbot runs, in ms. GitLab
+ * wrapper: everything a job runs beyond the download and tbot, against `node -e 0`.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { repoRoot } from '../../scripts/repo-root';
 import { startDouble } from '../double';
 import { runAction } from '../runner';
 import { nodeForRuntime } from '../runner/node-runtimes';
+import { standaloneCli } from '../wrappers/standalone-release';
+import { addBenchBot, authOverhead } from './auth-overhead';
+import { prepareGitlabJob } from './gitlab-overhead';
+import { paired, type Row, shell, table, timeCommand } from './measure';
 
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
-const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 10);
+const QUICK = process.argv.includes('--quick');
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 1 : 3));
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? (QUICK ? 3 : 10));
+const VERSION = '17.4.2';
 
-async function timeShell(script: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const start = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', script], { stdio: 'inherit', env });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${script} exited ${code}`)),
-    );
-  });
-  return performance.now() - start;
+/** The Node.js an action's `runs.using` names. */
+function actionNode(action: string): string {
+  const yml = readFileSync(join(repoRoot, 'packages', action, 'action.yml'), 'utf8');
+  const using = /^\s+using:\s*['"]?(node\d+)/m.exec(yml)?.[1];
+  if (!using) throw new Error(`packages/${action}/action.yml names no node runtime`);
+  return nodeForRuntime(using);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const scratch = await mkdtemp(join(tmpdir(), 'bench-'));
+let n = 0;
+const fresh = () => mkdtemp(join(scratch, `${n++}-`));
 
-const scratchDirs: string[] = [];
-console.log('Preparing the benchmark tarball (built once, then cached in .tmp/) ...');
-const double = await startDouble({ size: 'bench', proxy: { serverVersion: '17.4.2' } });
+console.log('Preparing the benchmark tarball and the standalone teleport-ci (cached in .tmp/) ...');
+const cli = await standaloneCli();
+const double = await startDouble({ size: 'bench', auth: true, proxy: { serverVersion: VERSION } });
+addBenchBot(double);
+const rows: Row[] = [];
 try {
-  const spec = {
-    version: '17.4.2',
+  const tarball = await double.cdn.tarball({
+    version: VERSION,
     edition: 'oss',
     os: 'linux',
     arch: 'amd64',
     size: 'bench',
-  } as const;
-  const tarball = await double.cdn.tarball(spec);
-  const url = `${double.cdn.baseUrl}/teleport-v17.4.2-linux-amd64-bin.tar.gz`;
+  });
+  const url = `${double.cdn.baseUrl}/teleport-v${VERSION}-linux-amd64-bin.tar.gz`;
   const ca = double.ca.certPath;
-  console.log(`Tarball: ${(tarball.bytes / 1e6).toFixed(1)} MB compressed, served from ${url}\n`);
+  const setupNode = actionNode('setup');
+  const node20 = process.execPath;
+  const nodeFloor = (node: string, label: string) => ({
+    name: label,
+    run: () => timeCommand({ argv: [node, '-e', '0'] }),
+  });
+  console.log(`Tarball: ${(tarball.bytes / 1e6).toFixed(1)} MB compressed, at ${url}`);
 
-  const floor: number[] = [];
-  const official: number[] = [];
-  const cold: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    floor.push(await timeShell(`curl -s --cacert '${ca}' '${url}' | gzip -dc >/dev/null`));
-    const scratch = await mkdtemp(join(tmpdir(), 'bench-official-'));
-    official.push(
-      await timeShell(
-        `cd '${scratch}' && curl -s --cacert '${ca}' -o t.tgz '${url}' && mkdir x && tar -xzf t.tgz -C x --strip-components=1 && cp -r x cache`,
+  // Cold setup, against fetch + inflate in Node.js (what the action itself runs on).
+  const gunzipToNothing = `process.stdin.pipe(require('zlib').createGunzip()).resume()`;
+  const coldFloor = {
+    name: '`curl -s URL \\| node` zlib gunzip',
+    run: () =>
+      timeCommand(
+        shell(`curl -s --cacert '${ca}' '${url}' | '${setupNode}' -e "${gunzipToNothing}"`),
+      ),
+  };
+  const coldSetup = (inputs: Record<string, string>) => async () => {
+    const workDir = await fresh();
+    const job = await runAction('packages/setup', inputs, { repoRoot, workDir, env: double.env });
+    if (job.status !== 'success') throw new Error(`cold setup failed:\n${job.log}`);
+    await rm(workDir, { recursive: true, force: true });
+    return job.steps[0]!.durationMs;
+  };
+  console.log('cold setup ...');
+  rows.push(
+    await paired(
+      'cold `setup`, `binaries: tbot`',
+      COLD_RUNS,
+      coldSetup({ version: VERSION, binaries: 'tbot' }),
+      coldFloor,
+      '<= 1.05x',
+    ),
+    await paired(
+      'cold `setup`, default tool set',
+      COLD_RUNS,
+      coldSetup({ version: VERSION }),
+      coldFloor,
+      '<= 1.15x',
+    ),
+  );
+  if (!QUICK) {
+    rows.push(
+      await paired(
+        'reference: `curl -s URL \\| gzip -dc`',
+        COLD_RUNS,
+        () => timeCommand(shell(`curl -s --cacert '${ca}' '${url}' | gzip -dc >/dev/null`)),
+        coldFloor,
+        '',
+      ),
+      await paired(
+        "reference: download, `tar -xzf` all, copy (the official action's way)",
+        COLD_RUNS,
+        async () => {
+          const dir = await fresh();
+          const ms = await timeCommand(
+            shell(
+              `cd '${dir}' && curl -s --cacert '${ca}' -o t.tgz '${url}' && mkdir x && tar -xzf t.tgz -C x --strip-components=1 && cp -r x cache`,
+            ),
+          );
+          await rm(dir, { recursive: true, force: true });
+          return ms;
+        },
+        coldFloor,
+        '',
       ),
     );
-    await rm(scratch, { recursive: true, force: true });
-    const workDir = await mkdtemp(join(tmpdir(), 'bench-cold-'));
-    scratchDirs.push(workDir);
-    const job = await runAction(
-      'packages/setup',
-      { version: '17.4.2' },
-      { repoRoot, workDir, env: double.env },
-    );
-    if (job.status !== 'success') throw new Error(`cold setup failed:\n${job.log}`);
-    cold.push(job.steps[0]!.durationMs);
-    await rm(workDir, { recursive: true, force: true });
   }
 
-  const warmDir = await mkdtemp(join(tmpdir(), 'bench-warm-'));
-  scratchDirs.push(warmDir);
-  const nodeFloor: number[] = [];
-  const warm: number[] = [];
+  // Warm setup: a tool-cache hit, the action's whole run.
+  console.log('warm setup ...');
+  const warmDir = await fresh();
+  const toolCache = join(warmDir, 'toolcache');
   await runAction(
     'packages/setup',
-    { version: '17.4.2' },
+    { version: VERSION },
     { repoRoot, workDir: warmDir, env: double.env },
   );
-  for (let i = 0; i < WARM_RUNS; i++) {
-    nodeFloor.push(await timeShell(`'${process.execPath}' -e 0`));
-    const job = await runAction(
-      'packages/setup',
-      { version: '17.4.2' },
-      { repoRoot, toolCache: join(warmDir, 'toolcache'), env: double.env },
-    );
-    if (job.steps[0]!.outputs['cache-hit'] !== 'true')
-      throw new Error('warm run missed the tool cache');
-    warm.push(job.steps[0]!.durationMs);
-  }
-
-  // CLI start-up: `teleport-ci --help` against bare `node -e 0`, interleaved.
-  const cliPath = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
-  const cliFloor: number[] = [];
-  const cliHelp: number[] = [];
-  for (let i = 0; i < WARM_RUNS * 2; i++) {
-    cliFloor.push(await timeShell(`'${process.execPath}' -e 0`));
-    cliHelp.push(await timeShell(`'${process.execPath}' '${cliPath}' --help >/dev/null`));
-  }
-
-  // Action start-up: from process start to the first input error (no inputs given), each
-  // action's committed bundle on the Node.js GitHub runs it on, against that Node's `-e 0`.
-  const node24 = nodeForRuntime('node24');
-  const startupDir = await mkdtemp(join(tmpdir(), 'bench-startup-'));
-  scratchDirs.push(startupDir);
-  const startupEnv = { ...process.env, GITHUB_OUTPUT: join(startupDir, 'out') };
-  const actions = ['auth', 'auth-ssh', 'auth-k8s', 'auth-app', 'database-tunnel', 'setup'];
-  const startupFloor: number[] = [];
-  const startup = new Map<string, number[]>(actions.map((a) => [a, []]));
-  for (let i = 0; i < WARM_RUNS; i++) {
-    startupFloor.push(await timeShell(`'${node24}' -e 0`));
-    for (const action of actions) {
-      const main = join(repoRoot, 'packages', action, 'dist', 'main.mjs');
-      startup
-        .get(action)!
-        .push(await timeShell(`'${node24}' '${main}' >/dev/null || true`, startupEnv));
-    }
-  }
-
-  const row = (name: string, ms: number, floorMs: number, target: string) =>
-    `| ${name.padEnd(38)} | ${(ms / 1000).toFixed(2).padStart(7)} s | ${(ms / floorMs).toFixed(2).padStart(5)}x | ${target.padEnd(14)} |`;
-  const f = median(floor);
-  const nf = median(nodeFloor);
-  console.log(`\nMedians of ${COLD_RUNS} cold and ${WARM_RUNS} warm runs:\n`);
-  console.log('| measure                                |    time |  ratio | target         |');
-  console.log('| -------------------------------------- | ------- | ------ | -------------- |');
-  console.log(row('floor: curl | gzip -dc', f, f, ''));
-  console.log(row('cold setup (download, verify, install)', median(cold), f, '<= 1.20x floor'));
-  console.log(row('official-style: download, extract, copy', median(official), f, 'reference'));
-  console.log(row('floor: node -e 0', nf, nf, ''));
-  console.log(row('warm setup (tool-cache hit)', median(warm), nf, '< 150 ms'));
-  console.log(row('floor: node -e 0 (CLI run)', median(cliFloor), median(cliFloor), ''));
-  console.log(
-    row('teleport-ci --help (start-up)', median(cliHelp), median(cliFloor), '<= 1.30x floor'),
+  rows.push(
+    await paired(
+      'warm `setup` (tool-cache hit)',
+      WARM_RUNS,
+      async () => {
+        const job = await runAction(
+          'packages/setup',
+          { version: VERSION },
+          { repoRoot, toolCache, env: double.env },
+        );
+        if (job.steps[0]!.outputs['cache-hit'] !== 'true')
+          throw new Error('warm run missed the tool cache');
+        return job.steps[0]!.durationMs;
+      },
+      nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+      '<= 150 ms',
+    ),
   );
-  const sf = median(startupFloor);
-  console.log(row('floor: node24 -e 0 (action start-up)', sf, sf, ''));
-  for (const [action, times] of startup) {
-    console.log(row(`${action}: start to first input error`, median(times), sf, '<= 1.30x floor'));
+
+  console.log('auth overhead ...');
+  rows.push(
+    await authOverhead(double, {
+      repoRoot,
+      toolCache,
+      scratch: await fresh(),
+      runs: WARM_RUNS,
+      version: VERSION,
+    }),
+  );
+
+  // Action start-up: process start to the first input error (no inputs given).
+  console.log('action start-up ...');
+  const startupEnv = { ...process.env, GITHUB_OUTPUT: join(await fresh(), 'out') };
+  for (const action of [
+    'auth',
+    'auth-ssh',
+    'auth-k8s',
+    'auth-app',
+    'database-tunnel',
+    'application-tunnel',
+    'setup',
+  ]) {
+    const node = actionNode(action);
+    const main = join(repoRoot, 'packages', action, 'dist', 'main.mjs');
+    rows.push(
+      await paired(
+        `\`${action}\`: start to first input error`,
+        WARM_RUNS,
+        () => timeCommand({ argv: [node, main], env: startupEnv, okCodes: [1] }),
+        nodeFloor(node, 'Node.js 24 `-e 0`'),
+        '<= 1.30x',
+      ),
+    );
   }
+
+  console.log('teleport-ci ...');
+  const cliBundle = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
+  rows.push(
+    await paired(
+      '`teleport-ci --help` (npm package)',
+      WARM_RUNS,
+      () => timeCommand({ argv: [node20, cliBundle, '--help'] }),
+      nodeFloor(node20, `Node.js ${process.versions.node.split('.')[0]} \`-e 0\``),
+      '<= 1.30x',
+    ),
+    await paired(
+      '`teleport-ci --help` (standalone executable)',
+      WARM_RUNS,
+      () => timeCommand({ argv: [cli.path, '--help'] }),
+      nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+      '',
+    ),
+  );
+
+  console.log('GitLab wrapper ...');
+  const gitlab = await prepareGitlabJob({
+    repoRoot,
+    scratch: await fresh(),
+    cli,
+    env: double.env,
+    proxy: double.proxy.addr,
+    version: VERSION,
+  });
+  for (const hash of ['openssl', 'sha256sum'] as const) {
+    rows.push(
+      await paired(
+        `GitLab job: find teleport-ci (\`${hash}\`), \`setup\` (warm), \`cleanup\``,
+        WARM_RUNS,
+        () => timeCommand(gitlab.command(hash)),
+        nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+        '<= 0.3 s',
+      ),
+    );
+  }
+
+  const raw = (await stat(cli.path)).size;
+  const gzipped = (await promisify(gzip)(await readFile(cli.path))).length;
   console.log(
-    `\nwarm setup: ${median(warm).toFixed(0)} ms of action time (node -e 0: ${nf.toFixed(0)} ms)`,
+    `\n${QUICK ? 'Quick run' : 'Run'} on ${availableParallelism()} cores; each row's runs alternate with its floor's:\n`,
+  );
+  console.log(table(rows));
+  console.log(
+    `\nStandalone teleport-ci (linux-amd64) download: ${(raw / 1e6).toFixed(1)} MB raw, ${(gzipped / 1e6).toFixed(1)} MB gzipped.`,
   );
 } finally {
   await double.close();
-  await Promise.all(scratchDirs.map((d) => rm(d, { recursive: true, force: true })));
+  await rm(scratch, { recursive: true, force: true });
 }

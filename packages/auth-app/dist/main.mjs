@@ -1,3 +1,3 @@
 // @teleport-actions/auth-app 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as o,c as r,e as p}from"./chunks/chunk-GA3UM45I.mjs";import"./chunks/chunk-TL2O6CQ3.mjs";import"./chunks/chunk-XGTDEQKG.mjs";import"./chunks/chunk-UZUTEBVD.mjs";var i={name:"@teleport-actions/auth-app",version:"1.0.0"};await t(o(),"auth-app",a=>p(a,r(i.version)));
+import{a as t,b as o,c as r,e as p}from"./chunks/chunk-WV34GJKT.mjs";import"./chunks/chunk-7HQ2UZGU.mjs";import"./chunks/chunk-XJDSVW3W.mjs";var i={name:"@teleport-actions/auth-app",version:"1.0.0"};await t(o(),"auth-app",a=>p(a,r(i.version)));

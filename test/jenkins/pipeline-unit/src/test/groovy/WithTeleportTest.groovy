@@ -230,7 +230,7 @@ class WithTeleportTest extends BasePipelineTest {
 
   @Test
   void badKindAndReplacedCliOptionFailBeforeAnyStep() {
-    assertEquals('withTeleport: kind \'auth-db\' is not one of auth, auth-ssh, auth-k8s, auth-app, database-tunnel, application-tunnel',
+    assertEquals('withTeleport: kind \'auth-db\' is not one of auth, auth-ssh, auth-k8s, auth-app, auth-application, database-tunnel, application-tunnel',
       build(BASE + [kind: 'auth-db']))
     assertEquals("withTeleport: option 'cli' is gone: use cliPath: '/path/to/teleport-ci' (or leave it out: the step finds or downloads the CLI)",
       build(BASE + [cli: 'npx -y @teleport-actions/cli']))
