@@ -97,7 +97,7 @@ function exampleConfig(steps: unknown[], out: string, context?: null): ConfigDef
 
 async function runExampleJob(
   steps: unknown[],
-  opts: { context?: null } = {},
+  opts: { context?: null; noToken?: boolean } = {},
 ): Promise<{ result: JobResult; out: string; jwt: string }> {
   const root = join(dir, `job-${++jobs}`);
   const out = join(root, 'teleport');
@@ -106,7 +106,7 @@ async function runExampleJob(
     root,
     env: { ...double.env, TELEPORT_CI_BIN: teleportCi },
     contexts: { 'teleport-access': { TELEPORT_PROXY_ADDR: double.proxy.addr } },
-    oidc: { token: jwt },
+    ...(opts.noToken ? {} : { oidc: { token: jwt } }),
     stepTimeoutMs: 90_000,
   });
   expectNoSecrets(result, jwt);
@@ -173,7 +173,23 @@ describe('the orb against the Teleport double (real teleport-ci, tbot stand-in, 
     expect(await gone(out)).toBe(true); // the cleanup step
   }, 180_000);
 
-  it('without a context CircleCI issues no token, and the CLI says to add one', async () => {
+  it('without a context the job still gets CIRCLE_OIDC_TOKEN and joins (a context is needed only for context_id rules)', async () => {
+    const { result } = await runExampleJob(
+      [
+        {
+          run: {
+            name: 'On the node',
+            command: `ssh -F "$TELEPORT_SSH_CONFIG" ${LOGIN}@${NODE} true`,
+          },
+        },
+      ],
+      { context: null },
+    );
+    expect(result.success, describeJob(result)).toBe(true);
+    expect(result.steps.find((s) => s.name === 'On the node')?.status).toBe('success');
+  }, 180_000);
+
+  it('a build with no token (a forked pull request without secrets) fails with what to change', async () => {
     const { result } = await runExampleJob(
       [
         {
@@ -183,7 +199,7 @@ describe('the orb against the Teleport double (real teleport-ci, tbot stand-in, 
           },
         },
       ],
-      { context: null },
+      { context: null, noToken: true },
     );
     expect(result.success).toBe(false);
     const auth = result.steps.find((s) => s.name === 'Get an OpenSSH config for Teleport nodes');

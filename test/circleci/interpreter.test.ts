@@ -279,12 +279,16 @@ workflows:
     expect(result.bashEnv).toBe('export FROM_STEP_ONE="a b $HOME"\n');
   });
 
-  it('gives the OIDC token only to jobs with a context', async () => {
+  it('gives the OIDC token to jobs without a context too (CircleCI-Public/aws-cli-orb#197)', async () => {
     const noContext = structuredClone(cfg);
     noContext.workflows = { w: { jobs: ['j'] } };
     const result = await runConfigJob(noContext, orb, { registry, oidc: { token: 'tok' } });
     roots.push(result.root);
-    expect(result.steps[0]?.stdout).toContain('token=none');
+    expect(result.steps[0]?.stdout).toContain('token=tok');
+    // A forked pull request's build without secrets: no token.
+    const fork = await runConfigJob(noContext, orb, { registry });
+    roots.push(fork.root);
+    expect(fork.steps[0]?.stdout).toContain('token=none');
   });
 
   it('honours pathPrepend, env and background steps', async () => {

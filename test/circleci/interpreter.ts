@@ -15,8 +15,9 @@
  *   `/bin/bash -eo pipefail` when the image has bash, otherwise `/bin/sh -eo pipefail`. The
  *   environment is CircleCI's: `CIRCLECI=true`, `CIRCLE_*`, `$BASH_ENV` naming a file that does
  *   not exist until a step writes it (bash sources it when every later step starts; sh does
- *   not), contexts' variables, and `CIRCLE_OIDC_TOKEN` only for jobs that use a context (as
- *   CircleCI issues it). A stand-in `circleci` on PATH does `circleci env subst`.
+ *   not), contexts' variables, and `CIRCLE_OIDC_TOKEN` for every job, with or without a context,
+ *   as CircleCI issues it (a context only adds its id to the token's claims; a forked pull
+ *   request's build gets no token unless the project passes secrets to forks: leave `oidc` out). A stand-in `circleci` on PATH does `circleci env subst`.
  * - An image without Node.js or bash (`imageBin`, e.g. from test/wrappers/shell-only.ts): its
  *   folder is the steps' whole PATH and stands in for the image's /bin, so `/bin/sh` and
  *   `/bin/bash` in a `shell:` are its programs, and the default shell follows CircleCI's rule.
@@ -791,7 +792,7 @@ export interface RunOptions {
   inherit?: string[];
   /** Variables of each context, by name; a job gets those of the contexts it uses. */
   contexts?: Record<string, Record<string, string>>;
-  /** The OIDC token CircleCI issues: set as CIRCLE_OIDC_TOKEN(_V2) for jobs with a context. */
+  /** The OIDC token CircleCI issues: CIRCLE_OIDC_TOKEN(_V2) in every job; none when left out. */
   oidc?: { token: string; tokenV2?: string };
   /** Scratch folder for the job (BASH_ENV, scripts, HOME); a fresh one when not given. */
   root?: string;
@@ -1108,13 +1109,12 @@ export async function runJob(plan: JobPlan, opts: RunOptions = {}): Promise<JobR
   };
   const contextEnv: Record<string, string> = {};
   for (const name of plan.contexts) Object.assign(contextEnv, opts.contexts?.[name] ?? {});
-  const oidc: Record<string, string> =
-    plan.contexts.length > 0 && opts.oidc
-      ? {
-          CIRCLE_OIDC_TOKEN: opts.oidc.token,
-          CIRCLE_OIDC_TOKEN_V2: opts.oidc.tokenV2 ?? opts.oidc.token,
-        }
-      : {};
+  const oidc: Record<string, string> = opts.oidc
+    ? {
+        CIRCLE_OIDC_TOKEN: opts.oidc.token,
+        CIRCLE_OIDC_TOKEN_V2: opts.oidc.tokenV2 ?? opts.oidc.token,
+      }
+    : {};
 
   const results: StepResult[] = [];
   const background: (() => void)[] = [];
