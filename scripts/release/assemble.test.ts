@@ -215,6 +215,10 @@ describe('release:assemble --bin-dir: the GitLab project, the orb and the Jenkin
   it('packs the orb from stamped sources, and stamps the Jenkins library', async () => {
     const orb = await readFile(join(out, 'circleci', 'orb.yml'), 'utf8');
     expect(orb).toContain(`teleport_ci_release_sha256_linux_amd64='${sums.amd64}'`);
+    // The orb-tools project too: its pipeline packs the same stamped sources.
+    const ensure = await readFile(join(out, 'circleci', 'src', 'scripts', 'ensure_cli.sh'), 'utf8');
+    for (const line of stampLines()) expect(ensure).toContain(line);
+    expect(result.wrappers.files).toContain('circleci/.circleci/test-deploy.yml');
     const jenkins = await readFile(
       join(out, 'jenkins', 'resources', 'teleport', 'find-teleport-ci.sh'),
       'utf8',

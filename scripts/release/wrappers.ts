@@ -5,14 +5,14 @@
  *
  * - `gitlab/`: the CI/CD catalog project (templates/, .gitlab-ci.yml, README, CHANGELOG, LICENSE),
  *   to mirror into a GitLab project and tag `X.Y.Z`.
- * - `circleci/orb.yml`: the packed orb, for `circleci orb publish`.
+ * - `circleci/`: the orb-tools project (src/, .circleci/, README, LICENSE), and `orb.yml`, the
+ *   orb packed from it, for `circleci orb publish`.
  * - `jenkins/`: the shared library (vars/, resources/, README, CHANGELOG, LICENSE), for the
  *   `teleport-actions/jenkins-library` repository, tagged `vX.Y.Z`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { BIN_TARGETS, binaryName } from '../build-bin';
 import {
@@ -117,17 +117,17 @@ async function assembleOrb(
   ref: string,
   license: string,
 ) {
-  // The orb is packed from stamped sources, so the packed commands carry the stamp.
+  // The orb-tools project (src/ and .circleci/, whose pipeline packs, tests and publishes it),
+  // with its sources stamped, and the orb packed from them for `circleci orb publish` by hand.
   const circleci = join(out, 'circleci');
+  const pkg = join(root, 'packages', 'circleci');
   await mkdir(circleci, { recursive: true });
-  const src = await mkdtemp(join(tmpdir(), 'orb-src-'));
-  try {
-    await cp(join(root, 'packages', 'circleci', 'src'), src, { recursive: true });
-    await stampTree(src, stamp, root);
-    await writeFile(join(circleci, 'orb.yml'), packOrb(src));
-  } finally {
-    await rm(src, { recursive: true, force: true });
+  await cp(join(pkg, 'src'), join(circleci, 'src'), { recursive: true });
+  if (existsSync(join(pkg, '.circleci'))) {
+    await cp(join(pkg, '.circleci'), join(circleci, '.circleci'), { recursive: true });
   }
+  await stampTree(join(circleci, 'src'), stamp, root);
+  await writeFile(join(circleci, 'orb.yml'), packOrb(join(circleci, 'src')));
   await copyDoc(root, 'circleci', 'README.md', circleci, ref);
   await copyDoc(root, 'circleci', 'CHANGELOG.md', circleci, ref);
   await cp(license, join(circleci, 'LICENSE'));

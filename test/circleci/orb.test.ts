@@ -337,12 +337,13 @@ describe('results reach later steps through $BASH_ENV', () => {
     );
   });
 
-  it('the OIDC token reaches teleport-ci only in a job with a context', async () => {
+  it('the OIDC token reaches teleport-ci with or without a context; a build without one gets none', async () => {
     const steps = [{ 'teleport/auth_ssh': { proxy: PROXY, token: 'circleci-bot' } }];
     await runSteps(steps, onPath({ oidc: { token: 'jwt' } }), null);
     await runSteps(steps, onPath({ oidc: { token: 'jwt' } }), 'teleport-access');
+    await runSteps(steps, onPath({}), null); // a forked pull request's build without secrets
     const calls = await fakes.calls('teleport-ci');
-    expect(calls.map((c) => c.env.CIRCLE_OIDC_TOKEN)).toEqual([undefined, 'jwt']);
+    expect(calls.map((c) => c.env.CIRCLE_OIDC_TOKEN)).toEqual(['jwt', 'jwt', undefined]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { intInput } from '../inputs';
 import type { CiPlatform } from '../platform/platform';
-import { DEFAULT_ONESHOT_TIMEOUT_MS } from '../tbot/process';
+import { DEFAULT_ONESHOT_TIMEOUT_MS } from '../tbot/timeouts';
 import type { AuthAction } from './auth-action';
 import { readAuthSettings } from './settings';
 

@@ -54,8 +54,7 @@ export function tbotStartArgs(configPath: string, debug: boolean): string[] {
   return ['start', '-c', configPath, ...(debug ? ['--debug'] : [])];
 }
 
-/** How long a one-shot tbot may take to join and write, unless `timeout-ms` says otherwise. */
-export const DEFAULT_ONESHOT_TIMEOUT_MS = 300_000;
+export { DEFAULT_ONESHOT_TIMEOUT_MS } from './timeouts';
 
 /**
  * Runs `tbot start -c <config>` once, streaming its output to the debug log; stops it (and
