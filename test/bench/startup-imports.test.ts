@@ -46,6 +46,13 @@ describe('what an action loads before reading its first input', () => {
     expect(setup.has('node:module') || setup.has('module')).toBe(true);
   });
 
+  it('setup loads neither HTTP, zlib nor child processes before its inputs are checked', async () => {
+    const loaded = await startupBuiltins(join(repoRoot, 'packages', 'setup', 'dist', 'main.mjs'));
+    for (const heavy of ['https', 'http', 'tls', 'zlib', 'child_process']) {
+      expect(loaded, `packages/setup/dist/main.mjs loads ${heavy}`).not.toContain(heavy);
+    }
+  });
+
   it.each(authActions)('%s loads neither TLS, HTTP nor crypto at start-up', async (action) => {
     const loaded = await startupBuiltins(join(repoRoot, 'packages', action, 'dist', 'main.mjs'));
     for (const heavy of ['https', 'http', 'tls', 'crypto', 'zlib']) {

@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { redactUrl } from '../net/http';
+import { redactUrl } from '../net/redact';
 import type { Edition } from './edition';
 import type { Target } from './target';
 

@@ -5,12 +5,7 @@ import { cacheRootFor } from '../install/cache-root';
 import { parsePinnedSha256 } from '../install/checksum';
 import { readEditionInputs } from '../install/edition';
 import { parseVersionInput } from '../install/input-version';
-import {
-  editionLabel,
-  type InstallRequest,
-  type InstallResult,
-  installTeleport,
-} from '../install/install-teleport';
+import type { InstallRequest, InstallResult } from '../install/install-teleport';
 import type { CiPlatform } from '../platform/platform';
 import { parseProxyAddress } from '../proxy/address';
 
@@ -38,7 +33,10 @@ export function readSetupInputs(platform: CiPlatform): InstallRequest {
   };
 }
 
-function summaryLine(r: InstallResult): string {
+function summaryLine(
+  r: InstallResult,
+  editionLabel: (edition: InstallResult['edition'], fips: boolean) => string,
+): string {
   const what = `Teleport ${editionLabel(r.edition, r.fips)} ${r.version} (${r.binaries.join(', ')}) for ${r.target.os}-${r.target.arch}`;
   const from =
     r.source === 'download'
@@ -50,6 +48,8 @@ function summaryLine(r: InstallResult): string {
 /** The `setup` entry point: install, put on PATH, report. */
 export async function runSetup(platform: CiPlatform): Promise<void> {
   const request = readSetupInputs(platform);
+  // The install code (HTTP, tar, zlib, the tool cache) loads once the inputs are known good.
+  const { installTeleport, editionLabel } = await import('../install/install-teleport');
   const result = await installTeleport(request, platform);
   platform.addPath(result.dir);
   platform.setOutput('version', result.version);
@@ -57,7 +57,7 @@ export async function runSetup(platform: CiPlatform): Promise<void> {
   platform.setOutput('fips', String(result.fips));
   platform.setOutput('path', result.dir);
   platform.setOutput('cache-hit', String(result.source !== 'download'));
-  const line = summaryLine(result);
+  const line = summaryLine(result, editionLabel);
   platform.log.info(line);
   await platform.appendSummary(`${line}\n`);
 }
