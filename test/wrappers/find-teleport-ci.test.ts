@@ -178,6 +178,21 @@ describe.each(['dash', 'busybox', 'bash'] as const)('find-teleport-ci.sh under %
     expect(existsSync(downloads(job))).toBe(false);
   });
 
+  it("never shows a mirror's password: the URL is printed as user:password -> ***", async () => {
+    const job = await newJob(shell);
+    const mirror = release.url.replace('://', '://ci-bot:mirror-s3cret@');
+    const ok = await find(shell, job, { TELEPORT_CI_DOWNLOAD_URL: `${mirror}/v${VERSION}` });
+    expect(ok.code, ok.stderr).toBe(0);
+    const shown = release.url.replace('://', '://***@');
+    expect(ok.stderr).toContain(`downloading ${shown}/v${VERSION}/teleport-ci-linux-amd64`);
+    const missing = await find(shell, await newJob(shell), {
+      TELEPORT_CI_DOWNLOAD_URL: `${mirror}/no-such-release`,
+    });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(`could not download ${shown}/no-such-release/`);
+    for (const r of [ok, missing]) expect(r.stderr + r.stdout).not.toContain('mirror-s3cret');
+  });
+
   it('with wget instead of curl', async () => {
     const job = await newJob(shell, { download: 'wget' });
     const r = await find(shell, job);

@@ -152,6 +152,11 @@ teleport_ci_platform() {
   printf 'linux-%s' "$teleport_ci_arch"
 }
 
+# The URL as it may be shown: a mirror's `user:password@` becomes `***@`.
+teleport_ci_shown_url() {
+  printf '%s' "$1" | sed 's#^\([A-Za-z][A-Za-z0-9+.-]*://\)[^/?#@]*@#\1***@#'
+}
+
 teleport_ci_download() {
   if command -v curl >/dev/null 2>&1; then
     curl --fail --silent --show-error --location --retry 2 --output "$2" "$1"
@@ -191,18 +196,19 @@ teleport_ci_from_download() {
     return 1
   fi
   teleport_ci_url="${TELEPORT_CI_DOWNLOAD_URL:-$teleport_ci_release_url}/teleport-ci-$teleport_ci_target"
-  printf 'teleport-ci: downloading %s\n' "$teleport_ci_url" >&2
+  teleport_ci_shown=$(teleport_ci_shown_url "$teleport_ci_url")
+  printf 'teleport-ci: downloading %s\n' "$teleport_ci_shown" >&2
   teleport_ci_partial=$(mktemp "$teleport_ci_dir/.download.XXXXXX") ||
     { teleport_ci_fail "cannot create a file in $teleport_ci_dir: set TELEPORT_CI_HOME to a folder this user can write"; return 1; }
   if ! teleport_ci_download "$teleport_ci_url" "$teleport_ci_partial"; then
     rm -f "$teleport_ci_partial"
-    teleport_ci_fail "could not download $teleport_ci_url: check the job's network access, or set TELEPORT_CI_DOWNLOAD_URL to a mirror of this release's files"
+    teleport_ci_fail "could not download $teleport_ci_shown: check the job's network access, or set TELEPORT_CI_DOWNLOAD_URL to a mirror of this release's files"
     return 1
   fi
   teleport_ci_actual=$(teleport_ci_sha256 "$teleport_ci_partial") || { rm -f "$teleport_ci_partial"; return 1; }
   if [ "$teleport_ci_actual" != "$teleport_ci_expected" ]; then
     rm -f "$teleport_ci_partial"
-    teleport_ci_fail "the file at $teleport_ci_url has SHA-256 $teleport_ci_actual, not the $teleport_ci_expected this release pins: nothing was run; check TELEPORT_CI_DOWNLOAD_URL (a mirror must serve this release's teleport-ci $teleport_ci_release_version)"
+    teleport_ci_fail "the file at $teleport_ci_shown has SHA-256 $teleport_ci_actual, not the $teleport_ci_expected this release pins: nothing was run; check TELEPORT_CI_DOWNLOAD_URL (a mirror must serve this release's teleport-ci $teleport_ci_release_version)"
     return 1
   fi
   chmod 755 "$teleport_ci_partial" && mv -f "$teleport_ci_partial" "$TELEPORT_CI"
