@@ -112,9 +112,18 @@ teleport_ci_platform() {
   printf 'linux-%s' "$teleport_ci_arch"
 }
 
-# The URL as it may be shown: a mirror's `user:password@` becomes `***@`.
+# The URL as it may be shown: a mirror's `user:password@` becomes `***@` (shell only, no sed).
 teleport_ci_shown_url() {
-  printf '%s' "$1" | sed 's#^\([A-Za-z][A-Za-z0-9+.-]*://\)[^/?#@]*@#\1***@#'
+  teleport_ci_rest=${1#*://}
+  teleport_ci_authority=${teleport_ci_rest%%[/?#]*}
+  case "$1" in
+    *://*) ;;
+    *) teleport_ci_authority= ;;
+  esac
+  case "$teleport_ci_authority" in
+    *@*) printf '%s://***@%s%s' "${1%%://*}" "${teleport_ci_authority##*@}" "${teleport_ci_rest#"$teleport_ci_authority"}" ;;
+    *) printf '%s' "$1" ;;
+  esac
 }
 
 teleport_ci_download() {
