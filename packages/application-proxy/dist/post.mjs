@@ -1,3 +1,3 @@
 // @teleport-actions/application-proxy 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as o,d as r}from"./chunks/chunk-7MI6UYYC.mjs";import"./chunks/chunk-2NKSLVXD.mjs";import"./chunks/chunk-EYDJB2RP.mjs";await t(o(),"application-proxy (cleanup)",r);
+import{a as t,b as o,d as r}from"./chunks/chunk-SLKX75IM.mjs";import"./chunks/chunk-C3JH5CSQ.mjs";import"./chunks/chunk-NBGDPE5Q.mjs";import"./chunks/chunk-HNJUEXAY.mjs";import"./chunks/chunk-FMMZWFPC.mjs";import"./chunks/chunk-EYDJB2RP.mjs";await t(o(),"application-proxy (cleanup)",r);

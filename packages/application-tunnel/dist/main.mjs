@@ -1,3 +1,3 @@
 // @teleport-actions/application-tunnel 1.0.0
 import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a as t,b as n,c as i,e as o}from"./chunks/chunk-PGCLJNUX.mjs";import"./chunks/chunk-OV7THAPN.mjs";import"./chunks/chunk-6RML7ZB6.mjs";var r={name:"@teleport-actions/application-tunnel",version:"1.0.0"};await t(n(),"application-tunnel",p=>o(p,i(r.version)));
+import{a as t,b as n,c as i,e as o}from"./chunks/chunk-IVLKGNGC.mjs";import"./chunks/chunk-B4L56WBX.mjs";import"./chunks/chunk-LF6WOBBQ.mjs";import"./chunks/chunk-SUO3U6UV.mjs";import"./chunks/chunk-F5GD52W4.mjs";import"./chunks/chunk-6RML7ZB6.mjs";var r={name:"@teleport-actions/application-tunnel",version:"1.0.0"};await t(n(),"application-tunnel",p=>o(p,i(r.version)));

@@ -25,6 +25,11 @@ const SHARED_AUTH: CommandSpec['flags'] = {
   },
 };
 
+/** Actions Machine ID cannot point at a trusted leaf cluster: a leaf name is refused. */
+const CLUSTER: CommandSpec['flags'] = {
+  cluster: { help: "only the proxy's own cluster (Machine ID cannot reach leaf clusters here)" },
+};
+
 const RESULTS: CommandSpec['switches'] = {
   'print-env': 'print \'export NAME=value\' lines for eval "$(...)"',
   'disable-env-vars': 'do not export TELEPORT_* / KUBECONFIG, only print the paths',
@@ -75,6 +80,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'kubeconfig for kubectl (KUBECONFIG)',
     flags: {
       ...SHARED_AUTH,
+      ...CLUSTER,
       'kubernetes-cluster': { help: 'Teleport Kubernetes cluster name' },
       'kubernetes-labels': { help: 'or: every cluster with these labels, key=value,...' },
     },
@@ -85,7 +91,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'auth-app': {
     summary: 'client certificate for an application',
-    flags: { ...SHARED_AUTH, app: { help: 'Teleport application name' } },
+    flags: { ...SHARED_AUTH, ...CLUSTER, app: { help: 'Teleport application name' } },
     switches: RESULTS,
     examples: [
       'teleport-ci auth-app --proxy teleport.example.com:443 --token ci --app grafana --print-env',
@@ -93,7 +99,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'auth-application': {
     summary: "the same as auth-app, under the official action's name",
-    flags: { ...SHARED_AUTH, app: { help: 'Teleport application name' } },
+    flags: { ...SHARED_AUTH, ...CLUSTER, app: { help: 'Teleport application name' } },
     switches: RESULTS,
     examples: [
       'teleport-ci auth-application --proxy teleport.example.com:443 --token ci --app grafana --print-env',
@@ -103,6 +109,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'local tunnel to a database, tbot in the background (tbot 18.6.4+)',
     flags: {
       ...SHARED_AUTH,
+      ...CLUSTER,
       service: { help: 'Teleport database name' },
       database: { help: 'database inside the server' },
       username: { help: 'database user' },
@@ -119,6 +126,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'local tunnel to an application, tbot in the background (tbot 18.6.4+)',
     flags: {
       ...SHARED_AUTH,
+      ...CLUSTER,
       app: { help: 'Teleport application name' },
       listen: { help: 'local address, tcp://127.0.0.1:8080' },
       'timeout-ms': { help: 'readiness wait (default 30000)' },

@@ -11,8 +11,9 @@ import {
 import type { ProxyServer } from '../proxy';
 import { type Sshd, startSshd } from '../ssh/sshd';
 import type { TestCa } from '../tls';
+import type { RoleMapping } from './resources';
 import { mountAuth, type TunnelRecord } from './routes';
-import { type AuthService, createAuth } from './service';
+import { type AuthService, createAuth, type LeafCluster } from './service';
 
 export * from './protocol';
 export * from './resources';
@@ -25,6 +26,24 @@ export interface AuthDoubleOptions {
   sshd?: boolean;
   /** Short host name of that node (default `node-1`; reachable as `node-1.<cluster>`). */
   nodeName?: string;
+  /**
+   * A trusted leaf cluster (its own auth and CAs) with a node behind a real sshd that trusts
+   * the root's user CA; the root sees it as a remote cluster. Roles of the leaf are added on
+   * `auth.leaf.auth` like the root's; `roleMap` is the leaf's trusted_cluster role_map.
+   */
+  leaf?: {
+    name: string;
+    labels?: Record<string, string>;
+    roleMap?: RoleMapping[];
+    /** Short host name of the leaf's node (default `node-1`: `node-1.<leaf>`). */
+    nodeName?: string;
+  };
+}
+
+/** The leaf cluster of startDouble({ auth: { leaf } }). */
+export interface LeafDouble extends LeafCluster {
+  sshd: Sshd;
+  node: { hostname: string; fqdn: string };
 }
 
 /** The auth double with the pieces around it, as startDouble({ auth }) exposes them. */
@@ -39,6 +58,8 @@ export interface AuthDouble extends AuthService {
   /** The sshd behind node `node.hostname` (undefined with `sshd: false`). */
   sshd?: Sshd;
   node: { hostname: string; fqdn: string };
+  /** The trusted leaf cluster, when asked for. */
+  leaf?: LeafDouble;
   /** Stops the sshd, token endpoint and issuers (the proxy belongs to the double). */
   close(): Promise<void>;
 }
@@ -90,7 +111,44 @@ export async function startAuthDouble(p: {
         hostnames: [fqdn, hostname],
       });
       closers.push(() => sshd?.close() ?? Promise.resolve());
-      service.addNode({ hostname, addr: `${sshd.host}:${sshd.port}` });
+      service.addNode({
+        hostname,
+        addr: `${sshd.host}:${sshd.port}`,
+        refuseAddr: `${sshd.host}:${sshd.refusePort}`,
+      });
+    }
+    let leaf: LeafDouble | undefined;
+    if (p.opts.leaf) {
+      const o = p.opts.leaf;
+      const leafAuth = await createAuth({
+        dir: path.join(p.dir, 'leaf-auth'),
+        clusterName: o.name,
+      });
+      const leafHost = o.nodeName ?? 'node-1';
+      const leafFqdn = `${leafHost}.${o.name}`;
+      const leafSshd = await startSshd({
+        dir: path.join(p.dir, 'leaf-sshd'),
+        userCa: leafAuth.ssh.user,
+        extraUserCaKeys: [service.ssh.user.publicKey],
+        hostCa: leafAuth.ssh.host,
+        hostnames: [leafFqdn, leafHost],
+      });
+      closers.push(() => leafSshd.close());
+      leafAuth.addNode({
+        hostname: leafHost,
+        addr: `${leafSshd.host}:${leafSshd.port}`,
+        refuseAddr: `${leafSshd.host}:${leafSshd.refusePort}`,
+      });
+      const trusted = service.addLeafCluster({
+        name: o.name,
+        auth: leafAuth,
+        ...(o.labels ? { labels: o.labels } : {}),
+        roleMap: o.roleMap ?? [],
+      });
+      leaf = Object.assign(trusted, {
+        sshd: leafSshd,
+        node: { hostname: leafHost, fqdn: leafFqdn },
+      });
     }
     const auth: AuthDouble = Object.assign(service, {
       tunnels,
@@ -98,6 +156,7 @@ export async function startAuthDouble(p: {
       github: endpoint,
       ...(sshd ? { sshd } : {}),
       node: { hostname, fqdn },
+      ...(leaf ? { leaf } : {}),
       close,
     });
     return { auth, proxy };

@@ -78,6 +78,11 @@ export interface CertAuthorities {
   /** `<type> <base64>` public keys of the SSH CAs. */
   ssh_user: string[];
   ssh_host: string[];
+  /**
+   * The host CAs of trusted leaf clusters: GetCertAuthorities(HostCA) returns them beside the
+   * root's own, so they reach the identity file and the CA files.
+   */
+  remote?: Array<{ cluster_name: string; ssh_host: string[]; tls_host: string }>;
 }
 
 export interface IssuedIdentity {
@@ -138,6 +143,11 @@ export interface CertsResponse {
   };
   app?: { name: string; uri: string; public_addr: string };
   db?: { name: string; protocol: string; uri: string; username?: string; database?: string };
+  /**
+   * Leaf clusters the certificate's roles may see (GetRemoteClusters as the impersonated
+   * identity): the extra clusters of the identity output's ssh_config and known_hosts.
+   */
+  leaf_clusters?: string[];
 }
 
 /** Tunnel query parameters: `target=ssh&host=node-1.<cluster>&port=3022&login=<%r>`,
@@ -166,6 +176,23 @@ export interface NodeListing {
   /** `host:port` of the node's sshd. */
   addr: string;
   labels: Record<string, string>;
+}
+
+/**
+ * Whether a session on an SSH node needs per-session MFA (Teleport's IsMFARequired, which tsh
+ * asks before it dials): POST `{ cluster, host, login }` with the identity's certificate.
+ */
+export const MFA_REQUIRED_PATH = '/v1/double/mfa-required';
+
+export interface MfaRequiredRequest {
+  /** Empty: the root cluster. */
+  cluster: string;
+  host: string;
+  login: string;
+}
+
+export interface MfaRequiredResponse {
+  required: boolean;
 }
 
 export interface NodesResponse {

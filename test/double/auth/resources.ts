@@ -159,6 +159,20 @@ export interface Role {
   /** SSH nodes by host name (default: every node; sshd still checks logins). */
   node_labels?: Labels;
   nodes?: string[];
+  /** Trusted leaf clusters this role may see (`allow.cluster_labels`). */
+  cluster_labels?: Labels;
+  /**
+   * `options.require_session_mfa: true`: every session on a resource this role grants needs a
+   * fresh MFA check, which a bot cannot pass (the Machine ID FAQ).
+   */
+  require_session_mfa?: boolean;
+}
+
+/** One `role_map` entry of a `trusted_cluster` resource: root role(s) to leaf roles. */
+export interface RoleMapping {
+  /** A root cluster role name, or `*` for every role. */
+  remote: string;
+  local: string[];
 }
 
 export interface SshNode {
@@ -167,6 +181,12 @@ export interface SshNode {
   /** `host:port` of the real sshd. */
   addr: string;
   labels?: Record<string, string>;
+  /**
+   * `host:port` where the same sshd refuses every login: the tunnel sends a connection Teleport
+   * would refuse there, so the real ssh client ends with Teleport's `Permission denied
+   * (publickey)` instead of a dropped connection.
+   */
+  refuseAddr?: string;
 }
 
 export interface KubeCluster {
@@ -386,6 +406,15 @@ export function validateRole(input: string | object): Role {
   }
   if (typeof name !== 'string' || name === '') throw bad('missing parameter Name');
   const role: Role = { name };
+  const options = raw.kind !== undefined && isRecord(raw.spec) ? raw.spec.options : raw.options;
+  const mfa = isRecord(options) ? options.require_session_mfa : raw.require_session_mfa;
+  if (mfa !== undefined && mfa !== null) {
+    // RequireMFAType also takes strings (hardware_key, ...); the double models the boolean.
+    if (typeof mfa !== 'boolean') {
+      throw bad(`require_session_mfa: expected true or false, got ${JSON.stringify(mfa)}`);
+    }
+    if (mfa) role.require_session_mfa = true;
+  }
   const lists = [
     'logins',
     'kubernetes_groups',
@@ -401,7 +430,13 @@ export function validateRole(input: string | object): Role {
     const v = strings(fields[key]);
     if (v) role[key] = v;
   }
-  for (const key of ['kubernetes_labels', 'app_labels', 'db_labels', 'node_labels'] as const) {
+  for (const key of [
+    'kubernetes_labels',
+    'app_labels',
+    'db_labels',
+    'node_labels',
+    'cluster_labels',
+  ] as const) {
     const v = labels(fields[key]);
     if (v) role[key] = v;
   }

@@ -14,17 +14,22 @@ import {
   type JoinRequest,
   KUBE_CLUSTERS_PATH,
   type KubeClustersResponse,
+  MFA_REQUIRED_PATH,
+  type MfaRequiredResponse,
   NODES_PATH,
   type NodesResponse,
   TUNNEL_PATH,
   TUNNEL_UPGRADE,
 } from './protocol';
-import { allowedBy, TeleportError } from './resources';
-import type { AuthService, IssuedRecord } from './service';
+import { type SshNode, TeleportError } from './resources';
+import { type AuthService, type IssuedRecord, SESSION_MFA_REQUIRED, SshRefused } from './service';
 
 export interface TunnelRecord {
   target: 'ssh' | 'app' | 'db';
   name: string;
+  /** SSH: the cluster asked for ('' for the root) and the login. */
+  cluster?: string;
+  login?: string;
   bot: string;
   ok: boolean;
   error?: string;
@@ -207,6 +212,39 @@ export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: Tun
     }
   });
 
+  // tsh asks before it dials (IsMFARequired); ssh through a ProxyCommand never does.
+  proxy.addRoute('POST', MFA_REQUIRED_PATH, async (ctx) => {
+    try {
+      const caller = callerOf(auth, ctx.peer());
+      let b: unknown;
+      try {
+        b = await ctx.readJson();
+      } catch {
+        throw new TeleportError('bad-parameter', 'request body is not valid JSON');
+      }
+      if (!isRecord(b)) throw new TeleportError('bad-parameter', 'request body must be an object');
+      let required = false;
+      try {
+        auth.sshAccess(caller, {
+          cluster: String(b.cluster ?? ''),
+          host: String(b.host ?? ''),
+          login: String(b.login ?? ''),
+        });
+      } catch (err) {
+        // Only the MFA requirement answers "required"; other denials surface when tsh dials.
+        if (!(err instanceof SshRefused) || !err.message.startsWith(SESSION_MFA_REQUIRED)) {
+          if (!(err instanceof TeleportError)) throw err;
+        } else {
+          required = true;
+        }
+      }
+      const answer: MfaRequiredResponse = { required };
+      ctx.json(200, answer);
+    } catch (err) {
+      sendError(ctx, err);
+    }
+  });
+
   proxy.addRoute('GET', KUBE_CLUSTERS_PATH, (ctx) => {
     try {
       const caller = callerOf(auth, ctx.peer());
@@ -249,23 +287,21 @@ export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: Tun
       record.bot = caller.bot;
       let sock: Socket;
       if (target === 'ssh') {
-        const node = auth.findNode(name);
-        if (!node) {
-          // paraphrase of the proxy's "no matching hosts" answer.
-          throw new TeleportError(
-            'not-found',
-            `failed to dial target host: no node named "${name}" in cluster "${auth.clusterName}"`,
-          );
-        }
-        const roles = caller.roles.flatMap((r) => auth.role(r) ?? []);
-        const restricted = roles.some((r) => r.nodes || r.node_labels);
-        const resource = { name: node.hostname, labels: node.labels ?? {} };
-        if (restricted && !roles.some((r) => allowedBy(r.nodes, r.node_labels, resource))) {
-          // paraphrase: Teleport answers as if the node did not exist.
-          throw new TeleportError(
-            'not-found',
-            `failed to dial target host: no node named "${name}" in cluster "${auth.clusterName}"`,
-          );
+        const cluster = ctx.url.searchParams.get('cluster') ?? '';
+        const login = ctx.url.searchParams.get('login') ?? '';
+        record.cluster = cluster;
+        record.login = login;
+        let node: SshNode;
+        try {
+          node = auth.sshAccess(caller, { cluster, host: name, login });
+        } catch (err) {
+          if (!(err instanceof SshRefused) || !err.node.refuseAddr) throw err;
+          // Teleport refuses inside the SSH handshake: the client gets Permission denied
+          // (publickey), the reason goes to Teleport's log and audit event (here: the record).
+          record.error = err.message;
+          const { host, port } = hostPortOf(err.node.refuseAddr);
+          splice(ctx.socket, await dial(host, port, `node "${err.node.hostname}"`), ctx.head);
+          return;
         }
         const { host, port } = hostPortOf(node.addr);
         sock = await dial(host, port, `node "${node.hostname}"`);

@@ -28,6 +28,7 @@ import {
   type Database,
   type KubeCluster,
   type Role,
+  type RoleMapping,
   type SshNode,
   TeleportError,
   type TokenResource,
@@ -81,6 +82,34 @@ export interface IssuedRecord {
   kubeGroups?: string[];
 }
 
+/** The root side of a trust relationship (a `remote_cluster` with its `trusted_cluster`). */
+export interface LeafCluster {
+  name: string;
+  /** The leaf's own auth: its CAs, roles and nodes. */
+  auth: AuthService;
+  /** `metadata.labels` of the remote_cluster resource (what roles' cluster_labels match). */
+  labels?: Record<string, string>;
+  /** The leaf's trusted_cluster `role_map`: root roles to leaf roles. */
+  roleMap: RoleMapping[];
+}
+
+/**
+ * A session Teleport refuses inside the SSH handshake (RBAC on the node, per-session MFA): the
+ * client sees only `Permission denied (publickey)`; `message` is what Teleport logs and puts in
+ * its audit event.
+ */
+export class SshRefused extends TeleportError {
+  constructor(
+    readonly node: SshNode,
+    message: string,
+  ) {
+    super('access-denied', message);
+  }
+}
+
+/** lib/services/role.go ErrSessionMFARequired. */
+export const SESSION_MFA_REQUIRED = 'access to resource requires MFA';
+
 export interface JoinRecord {
   time: Date;
   token: string;
@@ -106,6 +135,23 @@ export interface AuthService {
   addKubeCluster(cluster: KubeCluster): KubeCluster;
   addApp(app: App): App;
   addDatabase(db: Database): Database;
+  /** Trust a leaf cluster: its host CAs reach the bot's CA files, its nodes the proxy's tunnels. */
+  addLeafCluster(leaf: LeafCluster): LeafCluster;
+  /**
+   * The leaf clusters a role set may see (GetRemoteClusters filtered by
+   * RoleSet.CheckAccessToRemoteCluster, lib/services/role.go): every unlabelled leaf when no
+   * role uses cluster_labels, else the leaves whose labels a role's cluster_labels match.
+   */
+  visibleLeafClusters(roleNames: string[]): LeafCluster[];
+  /**
+   * Teleport's decision on an SSH session of `login` on `host` in `cluster` ('' or this cluster:
+   * a local node): the node to dial, or TeleportError (not found) / SshRefused (denied inside
+   * the SSH handshake: a login no mapped role grants, per-session MFA).
+   */
+  sshAccess(
+    caller: IssuedRecord,
+    target: { cluster: string; host: string; login: string },
+  ): SshNode;
   /** Every join attempt, in order, with the denial message when refused. */
   joins: JoinRecord[];
   /** Every certificate issued, in order. */
@@ -176,6 +222,7 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
   const joins: JoinRecord[] = [];
   const issued: IssuedRecord[] = [];
   const boundKeypair = new BoundKeypairJoins(clusterName);
+  const leaves = new Map<string, LeafCluster>();
 
   const cas = (): CertAuthorities => ({
     cluster_name: clusterName,
@@ -184,7 +231,69 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
     tls_db: db.certPem,
     ssh_user: [sshUser.publicKey],
     ssh_host: [sshHost.publicKey],
+    ...(leaves.size > 0
+      ? {
+          remote: [...leaves.values()].map((leaf) => {
+            const theirs = leaf.auth.cas();
+            return {
+              cluster_name: leaf.name,
+              ssh_host: theirs.ssh_host,
+              tls_host: theirs.tls_host,
+            };
+          }),
+        }
+      : {}),
   });
+
+  function visibleLeafClusters(roleNames: string[]): LeafCluster[] {
+    const set = roleNames.flatMap((r) => roles.get(r) ?? []);
+    if (set.length === 0) return [];
+    const usesLabels = set.some((r) => r.cluster_labels && Object.keys(r.cluster_labels).length);
+    return [...leaves.values()].filter((leaf) => {
+      const labels = leaf.labels ?? {};
+      if (!usesLabels && Object.keys(labels).length === 0) return true;
+      return set.some((r) => allowedBy(undefined, r.cluster_labels, { name: leaf.name, labels }));
+    });
+  }
+
+  /** The leaf roles a trusted_cluster role_map gives a root role set (`*` maps every role). */
+  function mapRoles(leaf: LeafCluster, rootRoles: string[]): Role[] {
+    const names = uniq(
+      leaf.roleMap.flatMap((m) =>
+        rootRoles.some((r) => m.remote === '*' || m.remote === r) ? m.local : [],
+      ),
+    );
+    return names.flatMap((n) => leaf.auth.role(n) ?? []);
+  }
+
+  /**
+   * Node RBAC after the node was found: the roles that grant `login` on it, and per-session
+   * MFA (RoleSet.CheckAccess: a granting role with require_session_mfa refuses an identity
+   * that did no MFA check, which is every bot identity).
+   */
+  function checkSession(set: Role[], node: SshNode, login: string, loginsChecked: boolean) {
+    const resource = { name: node.hostname, labels: node.labels ?? {} };
+    const restricted = set.some((r) => r.nodes || r.node_labels);
+    const granting = set.filter(
+      (r) =>
+        (!restricted || allowedBy(r.nodes, r.node_labels, resource)) &&
+        (!loginsChecked || (r.logins ?? []).includes(login)),
+    );
+    if (loginsChecked && granting.length === 0) {
+      // paraphrase of RoleSet.CheckAccess's denial (Teleport logs it; ssh shows Permission denied).
+      throw new SshRefused(
+        node,
+        `access to node ${node.hostname} denied: no role of this identity grants login "${login}"`,
+      );
+    }
+    const mfa = granting.find((r) => r.require_session_mfa && (r.logins ?? []).includes(login));
+    if (mfa) {
+      throw new SshRefused(
+        node,
+        `${SESSION_MFA_REQUIRED} (role "${mfa.name}" sets require_session_mfa)`,
+      );
+    }
+  }
 
   function expectedIssuer(token: TokenResource): string {
     const spec = token.spec;
@@ -407,6 +516,54 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
     addDatabase(database) {
       dbs.set(database.name, { ...database });
       return database;
+    },
+    addLeafCluster(leaf) {
+      if (leaf.name === clusterName) throw badParameter('a leaf cluster needs a name of its own');
+      leaves.set(leaf.name, leaf);
+      return leaf;
+    },
+    visibleLeafClusters,
+    sshAccess(caller, target) {
+      const held = caller.roles.flatMap((r) => roles.get(r) ?? []);
+      if (!target.cluster || target.cluster === clusterName) {
+        const node = service.findNode(target.host);
+        const resource = node && { name: node.hostname, labels: node.labels ?? {} };
+        const restricted = held.some((r) => r.nodes || r.node_labels);
+        if (
+          !node ||
+          !resource ||
+          (restricted && !held.some((r) => allowedBy(r.nodes, r.node_labels, resource)))
+        ) {
+          // paraphrase: Teleport answers as if the node did not exist.
+          throw notFound(
+            `failed to dial target host: no node named "${target.host}" in cluster "${clusterName}"`,
+          );
+        }
+        // sshd itself checks the login against the certificate's principals (the root roles').
+        checkSession(held, node, target.login, false);
+        return node;
+      }
+      const leaf = leaves.get(target.cluster);
+      if (!leaf || !visibleLeafClusters(caller.roles).includes(leaf)) {
+        throw notFound(`cluster "${target.cluster}" is not found`); // paraphrase
+      }
+      const mapped = mapRoles(leaf, caller.roles);
+      const node = leaf.auth.findNode(target.host);
+      const resource = node && { name: node.hostname, labels: node.labels ?? {} };
+      const restricted = mapped.some((r) => r.nodes || r.node_labels);
+      if (
+        !node ||
+        !resource ||
+        mapped.length === 0 ||
+        (restricted && !mapped.some((r) => allowedBy(r.nodes, r.node_labels, resource)))
+      ) {
+        throw notFound(
+          `failed to dial target host: no node named "${target.host}" in cluster "${leaf.name}"`,
+        );
+      }
+      // The leaf decides with the mapped roles; its sshd also checks the certificate's principals.
+      checkSession(mapped, node, target.login, true);
+      return node;
     },
     lookup: (serial) => bySerial.get(serial.toLowerCase().replace(/^0+/, '')),
     findNode(hostName) {
@@ -650,7 +807,13 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         purpose: req.purpose ?? randomUUID(),
         ...(kubeGroups ? { kubeGroups } : {}),
       });
-      return { ...response, identity, cas: cas() };
+      const leafNames = visibleLeafClusters(chosen.map((r) => r.name)).map((l) => l.name);
+      return {
+        ...response,
+        identity,
+        cas: cas(),
+        ...(leafNames.length > 0 ? { leaf_clusters: leafNames } : {}),
+      };
     },
   };
   return service;

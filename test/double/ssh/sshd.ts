@@ -23,10 +23,21 @@ export interface StartSshdOptions {
   port?: number;
   /** Host certificate lifetime; default 1 hour. */
   hostCertValidSeconds?: number;
+  /**
+   * More user CA keys sshd trusts (`<type> <base64>`): a leaf cluster's node also trusts the
+   * root cluster's user CA, as Teleport nodes in a leaf do through the trust relationship.
+   */
+  extraUserCaKeys?: string[];
 }
 
 export interface Sshd {
   port: number;
+  /**
+   * A second port of the same sshd where every login is refused (`DenyUsers *`): the proxy
+   * double sends there the sessions Teleport refuses inside the SSH handshake, so the real
+   * client ends with `Permission denied (publickey)`, as it does against Teleport.
+   */
+  refusePort: number;
   host: '127.0.0.1';
   /** The host's own public key (`ssh-ed25519 AAAA...`), not the certificate. */
   hostKeyPublic: string;
@@ -73,11 +84,13 @@ export function sshdConfig(p: {
   userCaPath: string;
   pidFile: string;
   perSourcePenalties: boolean;
+  refusePort?: number;
 }): string {
   return [
     `# sshd for the Teleport double (test/double/ssh/sshd.ts)`,
     `ListenAddress ${HOST}`,
     `Port ${p.port}`,
+    ...(p.refusePort ? [`Port ${p.refusePort}`] : []),
     `HostKey ${p.hostKeyPath}`,
     `HostCertificate ${p.hostCertPath}`,
     `PidFile ${p.pidFile}`,
@@ -101,6 +114,8 @@ export function sshdConfig(p: {
     // OpenSSH >= 9.8 penalises sources that fail auth; tests refuse certs from 127.0.0.1 on
     // purpose, which would then block the next (valid) login.
     ...(p.perSourcePenalties ? ['PerSourcePenalties no'] : []),
+    // Match blocks last: everything after one belongs to it.
+    ...(p.refusePort ? [`Match LocalPort ${p.refusePort}`, '    DenyUsers *'] : []),
     '',
   ].join('\n');
 }
@@ -220,18 +235,32 @@ export async function startSshd(opts: StartSshdOptions): Promise<Sshd> {
     validSeconds: opts.hostCertValidSeconds ?? 3600,
   });
   await writeFile(hostCertPath, `${hostCertificate}\n`);
-  await writeFile(userCaPath, `${opts.userCa.publicKey}\n`);
+  await writeFile(
+    userCaPath,
+    [opts.userCa.publicKey, ...(opts.extraUserCaKeys ?? [])].map((k) => `${k}\n`).join(''),
+  );
 
   const [major, minor] = await opensshVersion();
   const perSourcePenalties = major > 9 || (major === 9 && minor >= 8);
 
   let running: Running | undefined;
   let port = 0;
+  let refusePort = 0;
   for (let attempt = 0; !running; attempt++) {
     port = opts.port ?? (await freePort());
+    do refusePort = await freePort();
+    while (refusePort === port);
     await writeFile(
       configPath,
-      sshdConfig({ port, hostKeyPath, hostCertPath, userCaPath, pidFile, perSourcePenalties }),
+      sshdConfig({
+        port,
+        hostKeyPath,
+        hostCertPath,
+        userCaPath,
+        pidFile,
+        perSourcePenalties,
+        refusePort,
+      }),
     );
     try {
       running = await spawnSshd(configPath, port, 15_000);
@@ -271,6 +300,7 @@ export async function startSshd(opts: StartSshdOptions): Promise<Sshd> {
 
   return {
     port,
+    refusePort,
     host: HOST,
     hostKeyPublic,
     hostCertificate,

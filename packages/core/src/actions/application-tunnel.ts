@@ -13,6 +13,7 @@ export function applicationTunnelAction(version: string): AuthAction<Application
   return {
     name: 'application-tunnel',
     version,
+    leafRefused: 'applications',
     readInputs: (platform) => ({
       app: readAppInput(platform),
       listen: readListen(platform, 'tcp://127.0.0.1:8080'),

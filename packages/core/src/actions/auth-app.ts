@@ -13,6 +13,7 @@ export function authAppAction(
   return {
     name,
     version,
+    leafRefused: 'applications',
     readInputs: (platform) => ({
       app: readAppInput(platform),
     }),

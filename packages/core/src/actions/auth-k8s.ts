@@ -27,6 +27,7 @@ export function authK8sAction(version: string): AuthAction<K8sSettings> {
   return {
     name: 'auth-k8s',
     version,
+    leafRefused: 'Kubernetes clusters',
     readInputs(platform) {
       const cluster = textInput(platform, 'kubernetes-cluster');
       const labels = parseLabels(

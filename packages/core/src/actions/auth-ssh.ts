@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
+import { sshTroubleshooting } from './ssh-troubleshooting';
 
 /** The variable naming the OpenSSH config for `ssh -F`, on every platform. */
 export const SSH_CONFIG_VARIABLE = 'TELEPORT_SSH_CONFIG';
@@ -30,7 +31,32 @@ export function authSshAction(version: string): AuthAction<undefined> {
       if (!auth.disableEnvVars) platform.exportVariable(SSH_CONFIG_VARIABLE, sshConfig);
       platform.setOutput('known-hosts', join(dir, 'known_hosts'));
       platform.setOutput('identity-file', join(dir, 'identity'));
-      return [['ssh config', sshConfig]];
+      const { readFile } = await import('node:fs/promises');
+      // The summary's cluster list only: a config tbot did not write leaves it out.
+      const text = await readFile(sshConfig, 'utf8').catch(() => '');
+      const clusters = sshConfigClusters(text);
+      const rows: Array<[string, string]> = [['ssh config', sshConfig]];
+      if (clusters.length > 0) {
+        const [root, ...leaves] = clusters;
+        rows.push(['SSH clusters', [root, ...leaves.map((l) => `${l} (trusted leaf)`)].join(', ')]);
+      }
+      return rows;
     },
+    troubleshooting: sshTroubleshooting,
   };
+}
+
+/**
+ * The clusters tbot's ssh_config covers, the cluster tbot joined first, then each trusted
+ * leaf cluster the bot's roles may see (tbot writes a `Host *.<cluster> <proxy>` block per
+ * cluster). Names outside DNS characters are left out: they come from the server and end up
+ * in the job summary.
+ */
+export function sshConfigClusters(sshConfig: string): string[] {
+  const names: string[] = [];
+  for (const m of sshConfig.matchAll(/^Host \*\.(\S+) (?!!)\S+\s*$/gm)) {
+    const name = m[1] ?? '';
+    if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !names.includes(name)) names.push(name);
+  }
+  return names;
 }

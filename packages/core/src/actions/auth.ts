@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
 import { parseBooleanInput, textInput } from '../inputs';
+import { sshTroubleshooting } from './ssh-troubleshooting';
 
 /** `auth`: an identity file for `tsh`/`tctl`, exported as TELEPORT_* (as the official action). */
 export function authAction(version: string): AuthAction<{ allowReissue: boolean }> {
@@ -39,5 +40,6 @@ export function authAction(version: string): AuthAction<{ allowReissue: boolean 
       }
       return [['Identity file', identity]];
     },
+    troubleshooting: sshTroubleshooting,
   };
 }

@@ -15,6 +15,7 @@ export function databaseTunnelAction(version: string): AuthAction<DatabaseTunnel
   return {
     name: 'database-tunnel',
     version,
+    leafRefused: 'databases',
     readInputs: (platform) => ({
       listen: readListen(platform, 'tcp://127.0.0.1:5432'),
       service: requiredInput(

@@ -1,8 +1,10 @@
 import type { CiPlatform } from '../platform/platform';
+import type { IssuedIdentity } from '../tbot/certificate';
 import type { Output, Service } from '../tbot/config';
 import type { TbotBinary } from '../tbot/detect';
 import type { Feature } from '../tbot/features';
 import type { AuthSettings } from './settings';
+import type { SummaryDetails } from './summary';
 
 export interface AuthContext {
   platform: CiPlatform;
@@ -38,4 +40,11 @@ export interface AuthAction<S = unknown> {
   background?(settings: S): BackgroundSettings;
   /** Sets step outputs and variables once tbot succeeded; returns rows for the summary. */
   publish(ctx: AuthContext, settings: S): Promise<Array<[string, string]>>;
+  /**
+   * What the action reaches ("applications", ...), when Machine ID cannot reach it in a trusted
+   * leaf cluster: the action then takes a `cluster` input that may only name the proxy's own.
+   */
+  leafRefused?: string;
+  /** What to check when the credentials are refused later (a collapsed part of the summary). */
+  troubleshooting?(who: IssuedIdentity | undefined): SummaryDetails;
 }

@@ -49,6 +49,10 @@ export async function joinAndWrite<S>({
   background: BackgroundSettings | undefined;
   oneShotTimeoutMs: number;
 }): Promise<void> {
+  if (action.leafRefused) {
+    const { refuseLeafCluster } = await import('../actions/leaf-cluster');
+    await refuseLeafCluster(platform, auth.proxy, action.leafRefused);
+  }
   const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
@@ -142,5 +146,5 @@ export async function joinAndWrite<S>({
     platform.setOutput('log-path', logPath);
   }
   if (who) logJoined(platform, who);
-  await platform.appendSummary(summaryTable(action.name, who, rows));
+  await platform.appendSummary(summaryTable(action.name, who, rows, action.troubleshooting?.(who)));
 }

@@ -89,3 +89,29 @@ describe('one hint per cause of a failed tbot run', () => {
     expect(tbotFailureCause('joining with token: something new', ctx)).toBeUndefined();
   });
 });
+
+// Machine ID FAQ: no applications, databases or Kubernetes clusters in trusted leaf clusters,
+// and no per-session MFA on the roles a bot impersonates.
+describe('trusted leaf clusters and per-session MFA', () => {
+  it.each([
+    ['application "leaf-grafana" not found', /application named "leaf-grafana"/],
+    ['database "leaf-orders" not found', /database named "leaf-orders"/],
+    ['kubernetes cluster "leaf-prod" not found', /Kubernetes cluster named "leaf-prod"/],
+  ])('%s: the hint also names the leaf-cluster limit', (reason, named) => {
+    const hint = tbotFailureCause(`generating output: ${reason}`, ctx)?.hint ?? '';
+    expect(hint).toMatch(named);
+    expect(hint).toContain(
+      'Machine ID cannot reach applications, databases or Kubernetes clusters in a trusted leaf cluster (only SSH nodes there)',
+    );
+  });
+
+  it.each([
+    'access to resource requires MFA',
+    "MFA is required to access this resource but user has no MFA devices; use 'tsh mfa add' to register MFA devices",
+  ])('%s: per-session MFA on the bot roles, and the work-around', (reason) => {
+    expect(tbotFailureCause(reason, ctx)).toEqual({
+      atJoin: false,
+      hint: "a role the bot impersonates (or the cluster's auth preference) requires per-session MFA, which a bot cannot answer: set require_session_mfa on other roles, not on the ones the bot uses",
+    });
+  });
+});

@@ -22,7 +22,21 @@ interface Cause {
 // service` / `initializing identity service` above it), so that wrapper says nothing about the
 // cause: the cause is read from the innermost messages (teleport-behaviour.md §2.3, §4.2).
 // Order matters: the first cause that matches wins.
+
+// Machine ID FAQ ("Can MWI be used with Trusted Clusters?"): SSH reaches leaf clusters' nodes,
+// nothing else does. A leaf's apps, databases and Kubernetes clusters are unknown to the root,
+// so tbot can only say "not found"; the hint names the other possible reason.
+const NOT_IN_A_LEAF =
+  'Machine ID cannot reach applications, databases or Kubernetes clusters in a trusted leaf cluster (only SSH nodes there): if it is in one, run the job against that cluster with a bot of its own';
+
 const CAUSES: Cause[] = [
+  {
+    // lib/services/role.go ErrSessionMFARequired; authclient.ErrNoMFADevices (tsh).
+    test: /requires MFA|has no MFA devices/i,
+    atJoin: false,
+    hint: () =>
+      "a role the bot impersonates (or the cluster's auth preference) requires per-session MFA, which a bot cannot answer: set require_session_mfa on other roles, not on the ones the bot uses",
+  },
   {
     test: /token expired or not found/i,
     atJoin: true,
@@ -65,7 +79,7 @@ const CAUSES: Cause[] = [
     test: /kubernetes cluster "([^"]*)" not found/i,
     atJoin: false,
     hint: (m) =>
-      `the bot's roles give no access to a Kubernetes cluster named "${m[1]}": check 'kubernetes-cluster' against 'tsh kube ls' run as the bot, or the roles' kubernetes_labels`,
+      `the bot's roles give no access to a Kubernetes cluster named "${m[1]}": check 'kubernetes-cluster' against 'tsh kube ls' run as the bot, or the roles' kubernetes_labels; ${NOT_IN_A_LEAF}`,
   },
   {
     test: /impersonate roles '([^']*)'|role (\S+) is not found/i,
@@ -77,13 +91,13 @@ const CAUSES: Cause[] = [
     test: /application "([^"]*)" not found/i,
     atJoin: false,
     hint: (m) =>
-      `the bot's roles give no access to an application named "${m[1]}": check 'app' against 'tsh apps ls' run as the bot`,
+      `the bot's roles give no access to an application named "${m[1]}": check 'app' against 'tsh apps ls' run as the bot; ${NOT_IN_A_LEAF}`,
   },
   {
     test: /database "([^"]*)" not found/i,
     atJoin: false,
     hint: (m) =>
-      `the bot's roles give no access to a database named "${m[1]}": check 'service' against 'tsh db ls' run as the bot`,
+      `the bot's roles give no access to a database named "${m[1]}": check 'service' against 'tsh db ls' run as the bot; ${NOT_IN_A_LEAF}`,
   },
 ];
 

@@ -22,6 +22,7 @@ import {
   artifactFiles,
   type Certs,
   caFiles,
+  clusterKnownHosts,
   clusterSshConfig,
   databaseFormatFiles,
   identityFile,
@@ -213,14 +214,14 @@ export async function runOutput(
     switch (s.type) {
       case 'identity': {
         files = { ...artifactFiles(certs), identity: identityFile(certs), ...caFiles(certs) };
-        if (s.cluster && s.cluster !== certs.cas.cluster_name) {
-          log.warn('TBOT', 'The double has no leaf clusters; cluster is ignored', {
-            cluster: s.cluster,
-          });
+        // The root, then every leaf cluster the output's roles may see (getClusterNames).
+        const clusters = [certs.cas.cluster_name, ...(res.leaf_clusters ?? [])];
+        if (s.cluster && !clusters.includes(s.cluster)) {
+          // paraphrase: real tbot asks for certificates routed to the cluster and fails.
+          throw new TbotError(`cluster "${s.cluster}" is not found`);
         }
         if (s.ssh_config !== 'off') {
-          const cluster = certs.cas.cluster_name;
-          files.known_hosts = knownHosts(certs, ctx.proxy);
+          files.known_hosts = knownHosts(certs, ctx.proxy, clusters);
           if (writer.dir) {
             const o = {
               tbotPath: ctx.tbotPath,
@@ -230,10 +231,12 @@ export async function runOutput(
                 ctx.f.legacySshProxyMode &&
                 process.env.TBOT_SSH_CONFIG_PROXY_COMMAND_MODE === 'legacy',
             };
-            files.ssh_config = sshConfig(o, [cluster]);
+            files.ssh_config = sshConfig(o, clusters);
             if (ctx.f.perClusterSshFiles) {
-              files[`${cluster}.ssh_config`] = clusterSshConfig(o, cluster);
-              files[`${cluster}.known_hosts`] = files.known_hosts;
+              for (const cluster of clusters) {
+                files[`${cluster}.ssh_config`] = clusterSshConfig(o, cluster);
+                files[`${cluster}.known_hosts`] = clusterKnownHosts(certs, ctx.proxy, cluster);
+              }
             }
           }
         }

@@ -43,27 +43,46 @@ function identityCaLine(cluster: string, key: string): string {
  */
 export function identityFile(c: Certs): string {
   const cluster = c.cas.cluster_name;
+  const remote = c.cas.remote ?? [];
   return [
     nl(c.key.privateKeyPem),
     nl(c.sshCert),
     nl(c.tlsCert),
     ...c.cas.ssh_host.map((k) => nl(identityCaLine(cluster, k))),
+    // GetCertAuthorities(HostCA) also returns the trusted leaf clusters' host CAs.
+    ...remote.flatMap((r) => r.ssh_host.map((k) => nl(identityCaLine(r.cluster_name, k)))),
     nl(c.cas.tls_host),
+    ...remote.map((r) => nl(r.tls_host)),
   ].join('');
 }
 
 export function caFiles(c: Certs, which: Array<'host' | 'user' | 'db'> = ['host', 'user', 'db']) {
   const files: Record<string, string> = {};
-  if (which.includes('host')) files['teleport-host-ca.crt'] = nl(c.cas.tls_host);
+  if (which.includes('host')) {
+    files['teleport-host-ca.crt'] = [c.cas.tls_host, ...(c.cas.remote ?? []).map((r) => r.tls_host)]
+      .map(nl)
+      .join('');
+  }
   if (which.includes('user')) files['teleport-user-ca.crt'] = nl(c.cas.tls_user);
   if (which.includes('db')) files['teleport-database-ca.crt'] = nl(c.cas.tls_db);
   return files;
 }
 
-/** known_hosts (template_ssh_client.go): one line per host CA key. */
-export function knownHosts(c: Certs, proxy: ProxyInfo): string {
-  const cluster = c.cas.cluster_name;
-  return c.cas.ssh_host
+/**
+ * known_hosts (lib/tbot/ssh GenerateKnownHosts): one line per host CA key of each cluster in
+ * `clusters` (the root, then the leaf clusters the output's roles may see).
+ */
+export function knownHosts(c: Certs, proxy: ProxyInfo, clusters = [c.cas.cluster_name]): string {
+  return clusters.map((cluster) => clusterKnownHosts(c, proxy, cluster)).join('');
+}
+
+/** The known_hosts lines of one cluster (v18's `<cluster>.known_hosts`). */
+export function clusterKnownHosts(c: Certs, proxy: ProxyInfo, cluster: string): string {
+  const keys =
+    cluster === c.cas.cluster_name
+      ? c.cas.ssh_host
+      : (c.cas.remote?.find((r) => r.cluster_name === cluster)?.ssh_host ?? []);
+  return keys
     .map((k) => `@cert-authority ${proxy.host},${cluster},*.${cluster} ${k} type=host\n`)
     .join('');
 }

@@ -8,7 +8,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import {
+  MFA_REQUIRED_PATH,
+  type MfaRequiredRequest,
+  type MfaRequiredResponse,
+} from '../../../auth/protocol';
 import { TbotError, UsageError } from '../../tbot/errors';
+import { requestJson } from '../../tbot/net/client';
 import { str, type TshArgs } from '../cli';
 import { knownHostsFrom } from '../identity';
 import { openSession } from '../session';
@@ -97,6 +103,21 @@ export async function sshCommand(p: TshArgs): Promise<number> {
   const t = parseTarget(target);
   const s = await openSession(p);
   const login = t.user || str(p, 'login') || userInfo().username;
+  // tsh asks IsMFARequired before it dials; a bot has no MFA device to answer the challenge
+  // with, so it stops at lib/auth/authclient ErrNoMFADevices.
+  const mfaQuery: MfaRequiredRequest = { cluster: s.cluster, host: t.host, login };
+  const mfa = await requestJson<MfaRequiredResponse>(
+    s.ep,
+    'POST',
+    MFA_REQUIRED_PATH,
+    mfaQuery,
+    s.cert,
+  );
+  if (mfa.required) {
+    throw new TbotError(
+      "MFA is required to access this resource but user has no MFA devices; use 'tsh mfa add' to register MFA devices",
+    );
+  }
   const dir = await mkdtemp(path.join(tmpdir(), 'tsh-ssh-')); // 0700
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
