@@ -27,6 +27,7 @@ import {
 const execP = promisify(execFile);
 const LOGIN = 'ci-gitlab-e2e';
 const CLUSTER = 'teleport.example.test';
+const LEAF = 'leaf.example.test';
 const CLI = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
 
 let double: Double;
@@ -34,10 +35,15 @@ let repo: ComponentRepo;
 let counter = 0;
 
 beforeAll(async () => {
-  double = await startDouble({ auth: true, proxy: { serverVersion: '17.4.2' } });
+  double = await startDouble({
+    // A trusted leaf cluster whose role_map gives the bot's role a leaf role with the login.
+    auth: { leaf: { name: LEAF, roleMap: [{ remote: 'ci-gitlab-ssh', local: ['leaf-ssh'] }] } },
+    proxy: { serverVersion: '17.4.2' },
+  });
   repo = await makeComponentRepo();
   const auth = double.auth!;
   auth.addRole({ name: 'ci-gitlab-ssh', logins: [LOGIN] });
+  auth.leaf!.auth.addRole({ name: 'leaf-ssh', logins: [LOGIN] });
   auth.addBot({ name: 'ci-gitlab', roles: ['ci-gitlab-ssh'] });
   auth.addToken(`kind: token
 version: v2
@@ -66,7 +72,12 @@ function cleanPath(): string {
 async function runSshJob(
   jwt: string,
   command: string,
-  on: { repo: ComponentRepo; variables?: Record<string, string>; env?: NodeJS.ProcessEnv } = {
+  on: {
+    repo: ComponentRepo;
+    variables?: Record<string, string>;
+    env?: NodeJS.ProcessEnv;
+    inputs?: Record<string, string>;
+  } = {
     repo,
     variables: { TELEPORT_CI_BIN: CLI },
     env: { PATH: cleanPath() },
@@ -88,6 +99,7 @@ async function runSshJob(
             host: 'node-1',
             login: LOGIN,
             command,
+            ...on.inputs,
           },
         },
       ],
@@ -140,6 +152,26 @@ describe('ssh component with the real teleport-ci against the Teleport double', 
       ok: true,
       bot: 'ci-gitlab',
       joinMethod: 'gitlab',
+    });
+  });
+
+  it('leaf_cluster: the same job reaches a node in a trusted leaf cluster through the root proxy', async () => {
+    const marker = `gitlab-leaf-${Date.now()}`;
+    const jwt = await gitlabJwt(CLUSTER);
+    const r = await runSshJob(jwt, `echo ${marker} >> ~/run_log`, {
+      repo,
+      variables: { TELEPORT_CI_BIN: CLI },
+      env: { PATH: cleanPath() },
+      inputs: { leaf_cluster: LEAF },
+    });
+    expect(r.code, r.output).toBe(0);
+    expectNoSecrets(r.output, jwt);
+    const { stdout } = await execP('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+    expect(stdout.trim()).toBe(marker);
+    expect(double.auth!.tunnels.at(-1)).toMatchObject({
+      name: `node-1.${LEAF}`,
+      cluster: LEAF,
+      ok: true,
     });
   });
 

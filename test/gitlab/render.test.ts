@@ -217,9 +217,10 @@ describe('ssh component (a job of its own)', () => {
       TELEPORT_SSH_COMMAND: 'sudo systemctl restart app',
     });
     expect(joined(job.before_script)).toContain('"$TELEPORT_CI" auth-ssh --proxy');
-    expect(job.script).toEqual([
+    expect(job.variables).toMatchObject({ TELEPORT_SSH_LEAF_CLUSTER: '' });
+    expect(joined(job.script)).toContain(
       'ssh -F "$TELEPORT_SSH_CONFIG" "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
-    ]);
+    );
   });
 
   it('defaults: job teleport-ssh in stage deploy, image node:24-bookworm (Node.js 20 is past its end of life)', async () => {
