@@ -188,7 +188,10 @@ tsh -i "$TELEPORT_IDENTITY_FILE" --proxy "$PROXY" --cluster ${LEAF} ssh ${LOGIN}
     ]);
     expect(job.status).toBe('failure');
     expect(job.steps[2]!.log).toContain('Permission denied (publickey)');
-    expect(tunnelsTo(`node-1.${LEAF}`).at(-1)!.error).toMatch(/grants login "root"/);
+    // Teleport's node log line, as a real leaf writes it.
+    expect(tunnelsTo(`node-1.${LEAF}`).at(-1)!.error).toBe(
+      `user bot-ci@${ROOT} is not authorized to login as root@${LEAF}: access to node denied. User does not have permissions. Confirm SSH login.`,
+    );
   });
 });
 
@@ -204,7 +207,7 @@ describe('per-session MFA on the roles the bot impersonates', () => {
     expect(job.status).toBe('failure');
     expect(job.steps[2]!.log).toContain('Permission denied (publickey)');
     expect(tunnelsTo(`node-1.${ROOT}`).at(-1)!.error).toBe(
-      'access to resource requires MFA (role "ci-mfa" sets require_session_mfa)',
+      `user bot-ci-mfa@${ROOT} is not authorized to login as ${MFA_LOGIN}@${ROOT}: access to resource requires MFA`,
     );
   });
 

@@ -113,16 +113,30 @@ describe('SSH sessions Teleport allows or refuses', () => {
     const refuse = () =>
       root.sshAccess(caller(['ops']), { cluster: 'leaf.test', host: 'node-1', login: 'root' });
     expect(refuse).toThrow(SshRefused);
-    expect(refuse).toThrow(/no role of this identity grants login "root"/);
+    expect(refuse).toThrow(
+      'user bot-ci@root.test is not authorized to login as root@leaf.test: access to node denied. User does not have permissions. Confirm SSH login.',
+    );
   });
 
   it('per-session MFA on a granting role, in the root or through the role map', () => {
     expect(() =>
       root.sshAccess(caller(['mfa']), { cluster: '', host: 'node-1', login: 'secure' }),
-    ).toThrow('access to resource requires MFA (role "mfa" sets require_session_mfa)');
+    ).toThrow(
+      'user bot-ci@root.test is not authorized to login as secure@root.test: access to resource requires MFA',
+    );
     expect(() =>
       root.sshAccess(caller(['ops']), { cluster: 'leaf.test', host: 'node-1', login: 'mfa-login' }),
-    ).toThrow('access to resource requires MFA (role "leaf-mfa-ops" sets require_session_mfa)');
+    ).toThrow(
+      'user bot-ci@root.test is not authorized to login as mfa-login@leaf.test: access to resource requires MFA',
+    );
+  });
+
+  it('per-session MFA on a root role does not reach the leaf: its mapped roles decide', () => {
+    root.addRole({ name: 'ops-mfa', logins: ['ci'], require_session_mfa: true });
+    expect(
+      root.sshAccess(caller(['ops', 'ops-mfa']), { cluster: 'leaf.test', host: 'node-1', login: 'ci' })
+        .addr,
+    ).toBe('127.0.0.1:3');
   });
 
   it('a leaf the roles do not see, or an unknown one: not found, like a missing cluster', () => {

@@ -22,7 +22,7 @@ import {
   TUNNEL_UPGRADE,
 } from './protocol';
 import { type SshNode, TeleportError } from './resources';
-import { type AuthService, type IssuedRecord, SESSION_MFA_REQUIRED, SshRefused } from './service';
+import { type AuthService, type IssuedRecord, SshRefused } from './service';
 
 export interface TunnelRecord {
   target: 'ssh' | 'app' | 'db';
@@ -232,11 +232,8 @@ export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: Tun
         });
       } catch (err) {
         // Only the MFA requirement answers "required"; other denials surface when tsh dials.
-        if (!(err instanceof SshRefused) || !err.message.startsWith(SESSION_MFA_REQUIRED)) {
-          if (!(err instanceof TeleportError)) throw err;
-        } else {
-          required = true;
-        }
+        if (err instanceof SshRefused && err.mfa) required = true;
+        else if (!(err instanceof TeleportError)) throw err;
       }
       const answer: MfaRequiredResponse = { required };
       ctx.json(200, answer);

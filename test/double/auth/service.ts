@@ -102,6 +102,8 @@ export class SshRefused extends TeleportError {
   constructor(
     readonly node: SshNode,
     message: string,
+    /** The refusal is the per-session MFA requirement (what tsh's IsMFARequired answers). */
+    readonly mfa = false,
   ) {
     super('access-denied', message);
   }
@@ -271,7 +273,16 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
    * MFA (RoleSet.CheckAccess: a granting role with require_session_mfa refuses an identity
    * that did no MFA check, which is every bot identity).
    */
-  function checkSession(set: Role[], node: SshNode, login: string, loginsChecked: boolean) {
+  function checkSession(
+    set: Role[],
+    node: SshNode,
+    who: { username: string; login: string; cluster: string },
+    loginsChecked: boolean,
+  ) {
+    const { login } = who;
+    // The node's log line (lib/srv/authhandlers.go), as a real v13.3.8 leaf and root wrote it.
+    const refusal = (reason: string) =>
+      `user ${who.username}@${clusterName} is not authorized to login as ${login}@${who.cluster}: ${reason}`;
     const resource = { name: node.hostname, labels: node.labels ?? {} };
     const restricted = set.some((r) => r.nodes || r.node_labels);
     const granting = set.filter(
@@ -280,18 +291,13 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         (!loginsChecked || (r.logins ?? []).includes(login)),
     );
     if (loginsChecked && granting.length === 0) {
-      // paraphrase of RoleSet.CheckAccess's denial (Teleport logs it; ssh shows Permission denied).
       throw new SshRefused(
         node,
-        `access to node ${node.hostname} denied: no role of this identity grants login "${login}"`,
+        refusal('access to node denied. User does not have permissions. Confirm SSH login.'),
       );
     }
-    const mfa = granting.find((r) => r.require_session_mfa && (r.logins ?? []).includes(login));
-    if (mfa) {
-      throw new SshRefused(
-        node,
-        `${SESSION_MFA_REQUIRED} (role "${mfa.name}" sets require_session_mfa)`,
-      );
+    if (granting.some((r) => r.require_session_mfa && (r.logins ?? []).includes(login))) {
+      throw new SshRefused(node, refusal(SESSION_MFA_REQUIRED), true);
     }
   }
 
@@ -540,7 +546,12 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
           );
         }
         // sshd itself checks the login against the certificate's principals (the root roles').
-        checkSession(held, node, target.login, false);
+        checkSession(
+          held,
+          node,
+          { username: caller.username, login: target.login, cluster: clusterName },
+          false,
+        );
         return node;
       }
       const leaf = leaves.get(target.cluster);
@@ -562,7 +573,12 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         );
       }
       // The leaf decides with the mapped roles; its sshd also checks the certificate's principals.
-      checkSession(mapped, node, target.login, true);
+      checkSession(
+        mapped,
+        node,
+        { username: caller.username, login: target.login, cluster: leaf.name },
+        true,
+      );
       return node;
     },
     lookup: (serial) => bySerial.get(serial.toLowerCase().replace(/^0+/, '')),

@@ -103,12 +103,12 @@ function goFsError(err: unknown, path: string): string {
   return `open ${path}: ${why}`;
 }
 
-/** The Teleport cluster of an identity: its SSH host CA line, else the TLS issuer's CN. */
+/**
+ * The Teleport cluster of an identity: the TLS certificate's issuer CN (Teleport's CAs are named
+ * `CN=<cluster>`), else its first SSH host CA line. The CA lines alone cannot tell: they are
+ * sorted by cluster name and include trusted leaf clusters'.
+ */
 export function clusterOf(id: Identity): string {
-  for (const ca of id.sshCas) {
-    const first = ca.split(/\s+/)[1]?.split(',')[0];
-    if (first) return first;
-  }
   if (id.tlsCert) {
     try {
       const cn = /(?:^|\n)CN=([^\n]+)/.exec(new X509Certificate(id.tlsCert).issuer)?.[1];
@@ -116,6 +116,10 @@ export function clusterOf(id: Identity): string {
     } catch {
       // not a certificate: the TLS handshake reports it
     }
+  }
+  for (const ca of id.sshCas) {
+    const first = ca.split(/\s+/)[1]?.split(',')[0];
+    if (first) return first;
   }
   return '';
 }

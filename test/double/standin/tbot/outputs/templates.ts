@@ -42,25 +42,37 @@ function identityCaLine(cluster: string, key: string): string {
  * TLS certificate PEM, SSH host CA lines, TLS CA PEMs (the host CA), each ending in a newline.
  */
 export function identityFile(c: Certs): string {
-  const cluster = c.cas.cluster_name;
-  const remote = c.cas.remote ?? [];
+  const byCluster = hostCas(c);
   return [
     nl(c.key.privateKeyPem),
     nl(c.sshCert),
     nl(c.tlsCert),
-    ...c.cas.ssh_host.map((k) => nl(identityCaLine(cluster, k))),
-    // GetCertAuthorities(HostCA) also returns the trusted leaf clusters' host CAs.
-    ...remote.flatMap((r) => r.ssh_host.map((k) => nl(identityCaLine(r.cluster_name, k)))),
-    nl(c.cas.tls_host),
-    ...remote.map((r) => nl(r.tls_host)),
+    ...byCluster.flatMap((ca) => ca.ssh_host.map((k) => nl(identityCaLine(ca.cluster_name, k)))),
+    ...byCluster.map((ca) => nl(ca.tls_host)),
   ].join('');
+}
+
+/**
+ * The host CAs GetCertAuthorities(HostCA) returns: the cluster's own and the trusted leaf
+ * clusters', in the backend's order, by cluster name (a real v13.3.8 identity file lists a
+ * leaf named `leaf.test` before its root `root.test`).
+ */
+function hostCas(c: Certs): Array<{ cluster_name: string; ssh_host: string[]; tls_host: string }> {
+  const own = {
+    cluster_name: c.cas.cluster_name,
+    ssh_host: c.cas.ssh_host,
+    tls_host: c.cas.tls_host,
+  };
+  return [own, ...(c.cas.remote ?? [])].sort((a, b) =>
+    a.cluster_name < b.cluster_name ? -1 : a.cluster_name > b.cluster_name ? 1 : 0,
+  );
 }
 
 export function caFiles(c: Certs, which: Array<'host' | 'user' | 'db'> = ['host', 'user', 'db']) {
   const files: Record<string, string> = {};
   if (which.includes('host')) {
-    files['teleport-host-ca.crt'] = [c.cas.tls_host, ...(c.cas.remote ?? []).map((r) => r.tls_host)]
-      .map(nl)
+    files['teleport-host-ca.crt'] = hostCas(c)
+      .map((ca) => nl(ca.tls_host))
       .join('');
   }
   if (which.includes('user')) files['teleport-user-ca.crt'] = nl(c.cas.tls_user);

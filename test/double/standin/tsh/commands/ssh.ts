@@ -143,8 +143,22 @@ export async function sshCommand(p: TshArgs): Promise<number> {
         mode: 0o600,
       });
     }
+    // Real tsh speaks SSH itself: a handshake the node refuses ends in its own words
+    // (lib/client/client.go), not OpenSSH's `Permission denied (publickey).`
+    const refused = `ERROR: access denied to ${login} connecting to ${t.host}:${str(p, 'port') || t.port || '0'}\n`;
     return await new Promise<number>((resolve, reject) => {
-      const child = spawn('ssh', plan.args, { stdio: 'inherit' });
+      const child = spawn('ssh', plan.args, { stdio: ['inherit', 'inherit', 'pipe'] });
+      let denied = false;
+      let pending = '';
+      child.stderr?.on('data', (d: Buffer) => {
+        pending += d.toString('utf8');
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          if (/Permission denied \(/.test(line)) denied = true;
+          else process.stderr.write(`${line}\n`);
+        }
+      });
       child.on('error', (err: NodeJS.ErrnoException) =>
         reject(
           new TbotError(
@@ -154,7 +168,18 @@ export async function sshCommand(p: TshArgs): Promise<number> {
           ),
         ),
       );
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 255 : 1)));
+      child.on('close', (code, signal) => {
+        if (pending) {
+          if (/Permission denied \(/.test(pending)) denied = true;
+          else process.stderr.write(pending);
+        }
+        if (denied && code === 255) {
+          process.stderr.write(refused);
+          resolve(1);
+          return;
+        }
+        resolve(code ?? (signal ? 255 : 1));
+      });
     });
   } finally {
     await cleanup();
