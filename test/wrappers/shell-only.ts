@@ -81,7 +81,7 @@ export async function makeShellOnlyPath(dir: string, opts: ShellOnlyOptions = {}
   const tools = [...BASICS.filter((t) => !opts.omit?.includes(t)), ...(opts.extra ?? [])];
   if ((opts.download ?? 'curl') !== 'none') tools.push(opts.download ?? 'curl');
   if ((opts.checksum ?? 'sha256sum') !== 'none') tools.push('sha256sum');
-  for (const tool of tools) {
+  for (const tool of new Set(tools)) {
     if (shell === 'busybox' && BASICS.includes(tool)) {
       await link(tool, shellPath); // Alpine's basics are busybox applets
     } else {
