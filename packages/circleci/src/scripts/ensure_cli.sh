@@ -84,12 +84,13 @@ teleport_ci_sha256() {
 
 # Creates $1 (mode 700) and checks that it is a directory of this user that no other user may
 # write to: a binary run from a folder someone else can write could be swapped after its check.
+# Needs $teleport_ci_uid (set by teleport_ci_find).
 teleport_ci_private_dir() {
   if [ ! -d "$1" ] && ! (umask 077 && mkdir -p "$1") 2>/dev/null; then
     teleport_ci_fail "cannot create the folder $1: set TELEPORT_CI_HOME to a folder this user can write"
     return 1
   fi
-  if [ -L "$1" ] || [ -z "$(find "$1" -prune -type d -user "$(id -u)" ! -perm -020 ! -perm -002)" ]; then
+  if [ -L "$1" ] || [ -z "$(find "$1" -prune -type d -user "$teleport_ci_uid" ! -perm -020 ! -perm -002)" ]; then
     teleport_ci_fail "$1 is not a private folder of this user (a link, another owner, or writable by others): remove it, or set TELEPORT_CI_HOME to another folder"
     return 1
   fi
@@ -109,8 +110,7 @@ teleport_ci_identity() {
 teleport_ci_has_record() {
   [ -f "$1.verified" ] || return 1
   # `stat` does not follow links: 8180 is a regular file of mode 600, not a link to one.
-  teleport_ci_uid=$(id -u) &&
-    [ "$(stat -c '%u %f' "$1.verified" 2>/dev/null)" = "$teleport_ci_uid 8180" ] &&
+  [ "$(stat -c '%u %f' "$1.verified" 2>/dev/null)" = "$teleport_ci_uid 8180" ] &&
     teleport_ci_id=$(teleport_ci_identity "$1") || return 1
   # A regular file of this user, mode 755: no other user may write it.
   case "$teleport_ci_id" in
@@ -294,6 +294,8 @@ teleport_ci_find() {
     return 0
   fi
   teleport_ci_root=$(teleport_ci_home) || return 1
+  # This user, asked once (never taken from the environment).
+  teleport_ci_uid=$(id -u) || return 1
   teleport_ci_private_dir "$teleport_ci_root" || return 1
   if teleport_ci_has_node; then
     teleport_ci_from_npm "$teleport_ci_root"
