@@ -429,6 +429,26 @@ describe.each(['dash', 'busybox', 'bash'] as const)(
       expect(r3.stdout).not.toContain('TAMPERED');
     });
 
+    it('a file that changes while it is hashed is not the one checked: not recorded, not run', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      const kept = keptPath(job);
+      await utimes(kept, new Date(), new Date()); // the record no longer matches: hashed next time
+      // A sha256sum that touches the file once it has read it, as a writer racing the check would.
+      const racing = join(job.dir, 'racing');
+      await mkdir(racing);
+      await writeFile(
+        join(racing, 'sha256sum'),
+        `#!/bin/sh\n/usr/bin/sha256sum "$@"\n[ "$1" = '${kept}' ] && /usr/bin/touch "$1"\nexit 0\n`,
+        { mode: 0o755 },
+      );
+      const before = release.requests.length;
+      const r = await find(shell, job, {}, [racing]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('does not match the pinned SHA-256: downloading it again');
+      expect(release.requests.length).toBe(before + 1);
+    });
+
     it('a downloads folder others may write to is refused, record or not: nothing runs', async () => {
       const job = await newJob(shell);
       expect((await find(shell, job)).code).toBe(0);
