@@ -11,8 +11,8 @@
 #   4. otherwise the standalone executable for this machine (linux amd64 or arm64), downloaded
 #      with curl or wget from $TELEPORT_CI_DOWNLOAD_URL into $TELEPORT_CI_HOME/downloads. Its
 #      SHA-256 must equal the checksum pinned below before it runs. A check leaves a record of the
-#      very file it checked (see teleport_ci_has_record), so later steps of the same job skip the
-#      hash; a copy restored from a CI cache, or changed in any way, is hashed again.
+#      very file it checked (see teleport_ci_has_record), so later steps skip the hash; a copy
+#      restored from a CI cache, or changed in any way, is hashed again.
 # $TELEPORT_CI_HOME (default ~/.cache/teleport-ci) must be a folder of this user that no other
 # user may write to: it is created with mode 700, and refused otherwise.
 # Progress goes to stderr. On failure: one line that says what to change, and return 1.
