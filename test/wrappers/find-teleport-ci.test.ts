@@ -449,6 +449,33 @@ describe.each(['dash', 'busybox', 'bash'] as const)(
       expect(release.requests.length).toBe(before + 1);
     });
 
+    it('jobs sharing the folder may check the same file at once: neither spoils the other', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      const kept = keptPath(job);
+      await chmod(kept, 0o700); // as a cache may restore it: the first check makes it 755
+      expect((await find(shell, job)).code).toBe(0);
+      await utimes(kept, new Date(), new Date()); // no record matches: both jobs hash it
+      const slow = join(job.dir, 'slow');
+      await mkdir(slow);
+      await writeFile(
+        join(slow, 'sha256sum'),
+        '#!/bin/sh\nsleep 1\nexec /usr/bin/sha256sum "$@"\n',
+        {
+          mode: 0o755,
+        },
+      );
+      const before = release.requests.length;
+      const both = await Promise.all([find(shell, job, {}, [slow]), find(shell, job, {}, [slow])]);
+      for (const r of both) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toContain('standalone teleport-ci version');
+      }
+      expect(release.requests.length).toBe(before);
+      expect((await stat(kept)).mode & 0o777).toBe(0o755);
+    });
+
     it('a downloads folder others may write to is refused, record or not: nothing runs', async () => {
       const job = await newJob(shell);
       expect((await find(shell, job)).code).toBe(0);

@@ -91,11 +91,21 @@ teleport_ci_write_record() {
   return 0
 }
 
-# Exit status 0 when file $1 has SHA-256 $2; then records it (teleport_ci_has_record). Its
-# identity is taken before the hash and must be the same after it: a file that changed while it
-# was read is not the one that was checked.
+# Exit status 0 when file $1, made mode 755 first (no other user may write it while it is
+# hashed), has SHA-256 $2; then records it (teleport_ci_has_record). Its identity is taken
+# before the hash and must be the same after it: a file that changed while it was read is not
+# the one that was checked.
 teleport_ci_verify() {
   teleport_ci_before=$(teleport_ci_identity "$1") || teleport_ci_before=
+  case "$teleport_ci_before" in
+    "$teleport_ci_uid 81ed "*) ;;
+    *)
+      # Only when needed: a chmod changes the ctime, and jobs sharing the folder that check the
+      # file at the same time must not change it under each other.
+      chmod 755 "$1" || return 1
+      teleport_ci_before=$(teleport_ci_identity "$1") || teleport_ci_before=
+      ;;
+  esac
   [ "$(teleport_ci_sha256 "$1")" = "$2" ] || return 1
   # Without `stat -c` (no record), every use hashes.
   [ -n "$teleport_ci_before" ] || return 0
@@ -204,11 +214,8 @@ teleport_ci_from_download() {
   if [ -f "$TELEPORT_CI" ]; then
     # Checked by an earlier step of this job, and unchanged since.
     teleport_ci_has_record "$TELEPORT_CI" "$teleport_ci_expected" && return 0
-    # Restored from a CI cache, or changed: verified again before it runs. The chmod first, so
-    # that no other user may write it while it is hashed.
-    if chmod 755 "$TELEPORT_CI" && teleport_ci_verify "$TELEPORT_CI" "$teleport_ci_expected"; then
-      return 0
-    fi
+    # Restored from a CI cache, or changed: verified again before it runs.
+    teleport_ci_verify "$TELEPORT_CI" "$teleport_ci_expected" && return 0
     printf 'teleport-ci: %s does not match the pinned SHA-256: downloading it again\n' "$TELEPORT_CI" >&2
     rm -f "$TELEPORT_CI" "$TELEPORT_CI.verified"
   fi
