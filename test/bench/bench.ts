@@ -21,7 +21,7 @@ import { runAction } from '../runner';
 import { nodeForRuntime } from '../runner/node-runtimes';
 import { standaloneCli } from '../wrappers/standalone-release';
 import { addBenchBot, authOverhead } from './auth-overhead';
-import { prepareGitlabJob } from './gitlab-overhead';
+import { gitlabOverheadRows } from './gitlab-overhead';
 import { paired, type Row, shell, table, timeCommand } from './measure';
 
 const QUICK = process.argv.includes('--quick');
@@ -209,25 +209,18 @@ try {
   );
 
   console.log('GitLab wrapper ...');
-  const gitlab = await prepareGitlabJob({
-    repoRoot,
-    scratch: await fresh(),
-    cli,
-    env: double.env,
-    proxy: double.proxy.addr,
-    version: VERSION,
-  });
-  for (const hash of ['openssl', 'sha256sum'] as const) {
-    rows.push(
-      await paired(
-        `GitLab job: find teleport-ci (\`${hash}\`), \`setup\` (warm), \`cleanup\``,
-        WARM_RUNS,
-        () => timeCommand(gitlab.command(hash)),
-        nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
-        '<= 0.3 s',
-      ),
-    );
-  }
+  rows.push(
+    ...(await gitlabOverheadRows({
+      repoRoot,
+      scratch: await fresh(),
+      cli,
+      env: double.env,
+      proxy: double.proxy.addr,
+      version: VERSION,
+      runs: WARM_RUNS,
+      floor: nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+    })),
+  );
 
   const raw = (await stat(cli.path)).size;
   const gzipped = (await promisify(gzip)(await readFile(cli.path))).length;

@@ -8,7 +8,20 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,10 +133,13 @@ describe.each(['dash', 'busybox', 'bash'] as const)('find-teleport-ci.sh under %
     expect(r.code, r.stderr).toBe(0);
     const kept = join(downloads(job), `teleport-ci-${VERSION}-linux-amd64`);
     expect(r.stdout).toBe(`found=${kept}\nstandalone teleport-ci version\n`);
-    expect(await readdir(downloads(job))).toEqual([`teleport-ci-${VERSION}-linux-amd64`]);
+    expect((await readdir(downloads(job))).sort()).toEqual([
+      `teleport-ci-${VERSION}-linux-amd64`,
+      `teleport-ci-${VERSION}-linux-amd64.verified`,
+    ]);
     expect(release.requests.length).toBe(before + 1);
 
-    // A later step of the job reuses it without downloading, after checking it again.
+    // A later step of the job reuses it without downloading.
     const again = await find(shell, job);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe('');
@@ -254,6 +270,237 @@ describe.each(['dash', 'busybox', 'bash'] as const)('find-teleport-ci.sh under %
     expect(await readdir(shared)).toEqual([]);
   });
 });
+
+/**
+ * A `sha256sum` in front of the image's own that counts its runs in `<dir>/hashes`: how many
+ * times the fragment hashed the executable.
+ */
+async function countingHasher(job: Job): Promise<{ dir: string; count: () => Promise<number> }> {
+  const dir = join(job.dir, 'counting');
+  const log = join(dir, 'hashes');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'sha256sum'),
+    `#!/bin/sh\necho hash >>'${log}'\nexec /usr/bin/sha256sum "$@"\n`,
+    { mode: 0o755 },
+  );
+  const count = async () =>
+    existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter(Boolean).length : 0;
+  return { dir, count };
+}
+
+const keptPath = (job: Job) => join(downloads(job), `teleport-ci-${VERSION}-linux-amd64`);
+
+describe.each(['dash', 'busybox', 'bash'] as const)(
+  'the record of a checked file, under %s',
+  (shell) => {
+    it('a later use in the job reuses the record: no second hash', async () => {
+      const job = await newJob(shell);
+      const hasher = await countingHasher(job);
+      const first = await find(shell, job, {}, [hasher.dir]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(await hasher.count()).toBe(1);
+      // The record: the pinned sha and what `stat` says of the file that was checked.
+      const kept = keptPath(job);
+      const info = await stat(kept, { bigint: true });
+      const record = await readFile(`${kept}.verified`, 'utf8');
+      const fields = record.trim().split(' ');
+      expect(fields.slice(0, 7)).toEqual([
+        sha256(FAKE_BIN),
+        String(process.getuid?.()),
+        '81ed',
+        String(info.dev),
+        String(info.ino),
+        String(info.size),
+        String(info.mtimeMs / 1000n),
+      ]);
+      // ctime to the nanosecond, as `stat -c %z` prints it
+      expect(record).toContain(`.${String(info.ctimeNs % 1_000_000_000n).padStart(9, '0')} `);
+      expect((await stat(`${kept}.verified`)).mode & 0o777).toBe(0o600);
+      for (let i = 0; i < 2; i++) {
+        const again = await find(shell, job, {}, [hasher.dir]);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stdout).toContain('standalone teleport-ci version');
+      }
+      expect(await hasher.count()).toBe(1);
+    });
+
+    it('a copy restored from a cache (with its record) is hashed once, then recorded', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      // What a CI cache restore does: new files with the saved contents, modes and mtimes.
+      const restored = join(job.dir, 'restored');
+      await mkdir(join(restored, 'downloads'), { recursive: true, mode: 0o700 });
+      for (const name of await readdir(downloads(job))) {
+        const from = join(downloads(job), name);
+        const to = join(restored, 'downloads', name);
+        await copyFile(from, to);
+        const s = await stat(from);
+        await chmod(to, s.mode & 0o777);
+        await utimes(to, s.atime, s.mtime);
+      }
+      const hasher = await countingHasher(job);
+      const env = { TELEPORT_CI_HOME: restored };
+      const r = await find(shell, job, env, [hasher.dir]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(await hasher.count()).toBe(1);
+      expect((await find(shell, job, env, [hasher.dir])).code).toBe(0);
+      expect(await hasher.count()).toBe(1);
+    });
+
+    it('a record does not cover a file that was written, touched or replaced since', async () => {
+      const job = await newJob(shell);
+      const hasher = await countingHasher(job);
+      expect((await find(shell, job, {}, [hasher.dir])).code).toBe(0);
+      const kept = keptPath(job);
+      const original = await stat(kept);
+
+      // Tampered with the same size, its mtime put back: the ctime still tells.
+      const tampered = '#!/bin/sh\necho "TAMPERED"\n'.padEnd(FAKE_BIN.length, '#');
+      expect(tampered.length).toBe(FAKE_BIN.length);
+      await writeFile(kept, tampered);
+      await utimes(kept, original.atime, original.mtime);
+      const r1 = await find(shell, job, {}, [hasher.dir]);
+      expect(r1.code, r1.stderr).toBe(0);
+      expect(r1.stderr).toContain('does not match the pinned SHA-256: downloading it again');
+      expect(r1.stdout).not.toContain('TAMPERED');
+      expect(await hasher.count()).toBe(3); // first, the tampered copy, the new download
+
+      // Touched (same content): checked again, and recorded again.
+      await utimes(kept, new Date(), new Date());
+      const r2 = await find(shell, job, {}, [hasher.dir]);
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(r2.stderr).toBe('');
+      expect(await hasher.count()).toBe(4);
+      expect((await find(shell, job, {}, [hasher.dir])).code).toBe(0);
+      expect(await hasher.count()).toBe(4);
+
+      // Replaced by another file (renamed over it), the record left as it was.
+      const other = join(downloads(job), 'other');
+      await writeFile(other, tampered, { mode: 0o755 });
+      await rename(other, kept);
+      const r3 = await find(shell, job, {}, [hasher.dir]);
+      expect(r3.code, r3.stderr).toBe(0);
+      expect(r3.stdout).not.toContain('TAMPERED');
+      expect(r3.stderr).toContain('does not match the pinned SHA-256');
+    });
+
+    it('a record forged for a tampered file counts only as a mode-600 file beside a mode-755 one', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      const kept = keptPath(job);
+      const tampered = '#!/bin/sh\necho "TAMPERED"\n';
+      const forge = async (mode = 0o755) => {
+        await rm(`${kept}.verified`, { force: true });
+        await writeFile(kept, tampered);
+        await chmod(kept, mode);
+        const { stdout } = await exec('stat', ['-c', '%u %f %d %i %s %Y %z', kept]);
+        return `${sha256(FAKE_BIN)} ${stdout.trim()}\n`;
+      };
+      // Sanity: a forged record written as the fragment writes one is believed (only this user can
+      // write into the private folder, so this needs the user's own rights).
+      await writeFile(`${kept}.verified`, await forge(), { mode: 0o600 });
+      const believed = await find(shell, job);
+      expect(believed.stdout).toContain('TAMPERED');
+
+      // Readable by others (not the mode the fragment writes), or a link: not a record.
+      const forged = await forge();
+      await writeFile(`${kept}.verified`, forged, { mode: 0o644 });
+      await chmod(`${kept}.verified`, 0o644);
+      const r1 = await find(shell, job);
+      expect(r1.code, r1.stderr).toBe(0);
+      expect(r1.stdout).not.toContain('TAMPERED');
+
+      const elsewhere = join(job.dir, 'record-elsewhere');
+      const forged2 = await forge();
+      await writeFile(elsewhere, forged2, { mode: 0o600 });
+      await symlink(elsewhere, `${kept}.verified`);
+      const r2 = await find(shell, job);
+      expect(r2.code, r2.stderr).toBe(0);
+      expect(r2.stdout).not.toContain('TAMPERED');
+
+      // The executable writable by its group: the record does not count.
+      const forged3 = await forge(0o775);
+      expect(forged3).toContain(' 81fd ');
+      await writeFile(`${kept}.verified`, forged3, { mode: 0o600 });
+      const r3 = await find(shell, job);
+      expect(r3.code, r3.stderr).toBe(0);
+      expect(r3.stdout).not.toContain('TAMPERED');
+    });
+
+    it('a file that changes while it is hashed is not the one checked: not recorded, not run', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      const kept = keptPath(job);
+      await utimes(kept, new Date(), new Date()); // the record no longer matches: hashed next time
+      // A sha256sum that touches the file once it has read it, as a writer racing the check would.
+      const racing = join(job.dir, 'racing');
+      await mkdir(racing);
+      await writeFile(
+        join(racing, 'sha256sum'),
+        `#!/bin/sh\n/usr/bin/sha256sum "$@"\n[ "$1" = '${kept}' ] && /usr/bin/touch "$1"\nexit 0\n`,
+        { mode: 0o755 },
+      );
+      const before = release.requests.length;
+      const r = await find(shell, job, {}, [racing]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('does not match the pinned SHA-256: downloading it again');
+      expect(release.requests.length).toBe(before + 1);
+    });
+
+    it('jobs sharing the folder may check the same file at once: neither spoils the other', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      const kept = keptPath(job);
+      await chmod(kept, 0o700); // as a cache may restore it: the first check makes it 755
+      expect((await find(shell, job)).code).toBe(0);
+      await utimes(kept, new Date(), new Date()); // no record matches: both jobs hash it
+      const slow = join(job.dir, 'slow');
+      await mkdir(slow);
+      await writeFile(
+        join(slow, 'sha256sum'),
+        '#!/bin/sh\nsleep 1\nexec /usr/bin/sha256sum "$@"\n',
+        {
+          mode: 0o755,
+        },
+      );
+      const before = release.requests.length;
+      const both = await Promise.all([find(shell, job, {}, [slow]), find(shell, job, {}, [slow])]);
+      for (const r of both) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toContain('standalone teleport-ci version');
+      }
+      expect(release.requests.length).toBe(before);
+      expect((await stat(kept)).mode & 0o777).toBe(0o755);
+    });
+
+    it('a downloads folder others may write to is refused, record or not: nothing runs', async () => {
+      const job = await newJob(shell);
+      expect((await find(shell, job)).code).toBe(0);
+      expect(existsSync(`${keptPath(job)}.verified`)).toBe(true);
+      await chmod(downloads(job), 0o777);
+      const r = await find(shell, job);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toBe(
+        `teleport-ci: ${downloads(job)} is not a private folder of this user (a link, another owner, or writable by others): remove it, or set TELEPORT_CI_HOME to another folder`,
+      );
+    });
+
+    it('without `stat`, every use hashes (no record)', async () => {
+      const job = await newJob(shell, { omit: ['stat'] });
+      const hasher = await countingHasher(job);
+      for (let i = 1; i <= 2; i++) {
+        const r = await find(shell, job, {}, [hasher.dir]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(await hasher.count()).toBe(i);
+      }
+      expect(existsSync(`${keptPath(job)}.verified`)).toBe(false);
+    });
+  },
+);
 
 describe('find-teleport-ci.sh with Node.js', () => {
   it('installs the pinned npm package once into a private prefix, and reuses it', async () => {

@@ -26,6 +26,7 @@ const BASICS = [
   'rm',
   'sed',
   'sleep',
+  'stat',
   'tail',
   'tr',
   'uname',
@@ -42,6 +43,8 @@ export interface ShellOnlyOptions {
   checksum?: 'sha256sum' | 'none';
   /** Also `tar`, `gzip`, `ssh`, `ssh-keygen` and the like, by name. */
   extra?: string[];
+  /** Basics this image lacks (e.g. `stat`). */
+  omit?: string[];
   /**
    * Runners that start every job with `bash` (gitlab-ci-local does) meet, in an image without
    * bash, what such an image's runner uses instead: its `sh`. Links `bash` to the same shell.
@@ -75,10 +78,10 @@ export async function makeShellOnlyPath(dir: string, opts: ShellOnlyOptions = {}
       await link('bash', shellPath);
     }
   }
-  const tools = [...BASICS, ...(opts.extra ?? [])];
+  const tools = [...BASICS.filter((t) => !opts.omit?.includes(t)), ...(opts.extra ?? [])];
   if ((opts.download ?? 'curl') !== 'none') tools.push(opts.download ?? 'curl');
   if ((opts.checksum ?? 'sha256sum') !== 'none') tools.push('sha256sum');
-  for (const tool of tools) {
+  for (const tool of new Set(tools)) {
     if (shell === 'busybox' && BASICS.includes(tool)) {
       await link(tool, shellPath); // Alpine's basics are busybox applets
     } else {

@@ -10,8 +10,9 @@
 #      installed once per job into $TELEPORT_CI_HOME/npm;
 #   4. otherwise the standalone executable for this machine (linux amd64 or arm64), downloaded
 #      with curl or wget from $TELEPORT_CI_DOWNLOAD_URL into $TELEPORT_CI_HOME/downloads. Its
-#      SHA-256 must equal the checksum pinned below, checked before every run (a folder restored
-#      from a CI cache is re-checked too).
+#      SHA-256 must equal the checksum pinned below before it runs. A check leaves a record of the
+#      very file it checked (see teleport_ci_has_record), so later steps skip the hash; a copy
+#      restored from a CI cache, or changed in any way, is hashed again.
 # $TELEPORT_CI_HOME (default ~/.cache/teleport-ci) must be a folder of this user that no other
 # user may write to: it is created with mode 700, and refused otherwise.
 # Progress goes to stderr. On failure: one line that says what to change, and return 1.
@@ -42,15 +43,73 @@ teleport_ci_sha256() {
 
 # Creates $1 (mode 700) and checks that it is a directory of this user that no other user may
 # write to: a binary run from a folder someone else can write could be swapped after its check.
+# Needs $teleport_ci_uid (set by teleport_ci_find).
 teleport_ci_private_dir() {
   if [ ! -d "$1" ] && ! (umask 077 && mkdir -p "$1") 2>/dev/null; then
     teleport_ci_fail "cannot create the folder $1: set TELEPORT_CI_HOME to a folder this user can write"
     return 1
   fi
-  if [ -L "$1" ] || [ -z "$(find "$1" -prune -type d -user "$(id -u)" ! -perm -020 ! -perm -002)" ]; then
+  if [ -L "$1" ] || [ -z "$(find "$1" -prune -type d -user "$teleport_ci_uid" ! -perm -020 ! -perm -002)" ]; then
     teleport_ci_fail "$1 is not a private folder of this user (a link, another owner, or writable by others): remove it, or set TELEPORT_CI_HOME to another folder"
     return 1
   fi
+}
+
+# The identity of file $1 as `stat -c` tells it: owner, type and mode, device, inode, size,
+# mtime and ctime (to the nanosecond where the file system keeps it). Fails without `stat -c`.
+teleport_ci_identity() {
+  stat -c '%u %f %d %i %s %Y %z' "$1" 2>/dev/null
+}
+
+# Exit status 0 when the record beside executable $1 says that this job checked this very file
+# against SHA-256 $2. The record holds the sha and the file's identity, and is trusted only as a
+# regular file of this user, mode 600, in the private downloads folder. The ctime in it cannot be
+# set by users and changes on any write, chmod or rename, and a CI cache restore makes a new
+# file, so a restored or tampered copy (or a record brought by a cache) does not match.
+teleport_ci_has_record() {
+  [ -f "$1.verified" ] || return 1
+  # `stat` does not follow links: 8180 is a regular file of mode 600, not a link to one.
+  [ "$(stat -c '%u %f' "$1.verified" 2>/dev/null)" = "$teleport_ci_uid 8180" ] &&
+    teleport_ci_id=$(teleport_ci_identity "$1") || return 1
+  # A regular file of this user, mode 755: no other user may write it.
+  case "$teleport_ci_id" in
+    "$teleport_ci_uid 81ed "*) ;;
+    *) return 1 ;;
+  esac
+  IFS= read -r teleport_ci_line <"$1.verified" && [ "$teleport_ci_line" = "$2 $teleport_ci_id" ]
+}
+
+# Writes the record "$2" beside $1: a new file of mode 600 moved into place, so a reader sees
+# all of it or none. A record that cannot be written only costs a hash at the next use.
+teleport_ci_write_record() {
+  teleport_ci_record=$(mktemp "$1.verified.XXXXXX" 2>/dev/null) || return 0
+  if ! { printf '%s\n' "$2" >"$teleport_ci_record" && chmod 600 "$teleport_ci_record" &&
+    mv -f "$teleport_ci_record" "$1.verified"; }; then
+    rm -f "$teleport_ci_record"
+  fi
+  return 0
+}
+
+# Exit status 0 when file $1, made mode 755 first (no other user may write it while it is
+# hashed), has SHA-256 $2; then records it (teleport_ci_has_record). Its identity is taken
+# before the hash and must be the same after it: a file that changed while it was read is not
+# the one that was checked.
+teleport_ci_verify() {
+  teleport_ci_before=$(teleport_ci_identity "$1") || teleport_ci_before=
+  case "$teleport_ci_before" in
+    "$teleport_ci_uid 81ed "*) ;;
+    *)
+      # Only when needed: a chmod changes the ctime, and jobs sharing the folder that check the
+      # file at the same time must not change it under each other.
+      chmod 755 "$1" || return 1
+      teleport_ci_before=$(teleport_ci_identity "$1") || teleport_ci_before=
+      ;;
+  esac
+  [ "$(teleport_ci_sha256 "$1")" = "$2" ] || return 1
+  # Without `stat -c` (no record), every use hashes.
+  [ -n "$teleport_ci_before" ] || return 0
+  [ "$(teleport_ci_identity "$1")" = "$teleport_ci_before" ] || return 1
+  teleport_ci_write_record "$1" "$2 $teleport_ci_before"
 }
 
 teleport_ci_home() {
@@ -152,12 +211,12 @@ teleport_ci_from_download() {
   teleport_ci_private_dir "$teleport_ci_dir" || return 1
   TELEPORT_CI="$teleport_ci_dir/teleport-ci-$teleport_ci_release_version-$teleport_ci_target"
   if [ -f "$TELEPORT_CI" ]; then
-    # Kept by an earlier step, or restored from a CI cache: verified again before it runs.
-    if [ "$(teleport_ci_sha256 "$TELEPORT_CI")" = "$teleport_ci_expected" ]; then
-      chmod 755 "$TELEPORT_CI" && return 0
-    fi
+    # Checked by an earlier step of this job, and unchanged since.
+    teleport_ci_has_record "$TELEPORT_CI" "$teleport_ci_expected" && return 0
+    # Restored from a CI cache, or changed: verified again before it runs.
+    teleport_ci_verify "$TELEPORT_CI" "$teleport_ci_expected" && return 0
     printf 'teleport-ci: %s does not match the pinned SHA-256: downloading it again\n' "$TELEPORT_CI" >&2
-    rm -f "$TELEPORT_CI"
+    rm -f "$TELEPORT_CI" "$TELEPORT_CI.verified"
   fi
   if ! command -v curl >/dev/null 2>&1 && ! command -v wget >/dev/null 2>&1; then
     teleport_ci_fail "this image has neither curl nor wget to download teleport-ci: install one, use an image with Node.js 20 or later, or set TELEPORT_CI_BIN"
@@ -179,7 +238,12 @@ teleport_ci_from_download() {
     teleport_ci_fail "the file at $teleport_ci_shown has SHA-256 $teleport_ci_actual, not the $teleport_ci_expected this release pins: nothing was run; check TELEPORT_CI_DOWNLOAD_URL (a mirror must serve this release's teleport-ci $teleport_ci_release_version)"
     return 1
   fi
-  chmod 755 "$teleport_ci_partial" && mv -f "$teleport_ci_partial" "$TELEPORT_CI"
+  chmod 755 "$teleport_ci_partial" && mv -f "$teleport_ci_partial" "$TELEPORT_CI" || return 1
+  # This job's own file (mktemp made it mode 600 in the private folder), checked above: recorded
+  # as it is now, after the chmod and the rename that changed its ctime.
+  if teleport_ci_id=$(teleport_ci_identity "$TELEPORT_CI"); then
+    teleport_ci_write_record "$TELEPORT_CI" "$teleport_ci_expected $teleport_ci_id"
+  fi
 }
 
 teleport_ci_find() {
@@ -196,6 +260,8 @@ teleport_ci_find() {
     return 0
   fi
   teleport_ci_root=$(teleport_ci_home) || return 1
+  # This user, asked once (never taken from the environment).
+  teleport_ci_uid=$(id -u) || return 1
   teleport_ci_private_dir "$teleport_ci_root" || return 1
   if teleport_ci_has_node; then
     teleport_ci_from_npm "$teleport_ci_root"
