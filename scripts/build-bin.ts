@@ -51,9 +51,9 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Builds the standalone CLI for `targets` into `outDir`; returns the files written. The blob
- * holds no code cache or snapshot, so one blob (made by this machine's Node.js 24 of the same
- * version) serves every architecture.
+ * Builds the standalone CLI for `targets` into `outDir`; returns the files written. The blob is
+ * made by this machine's Node.js 24 (the same version as every target's); the target of this
+ * machine's architecture gets a V8 code cache in it, the others a blob without one.
  */
 export async function buildStandaloneCli(
   outDir: string,
@@ -61,26 +61,32 @@ export async function buildStandaloneCli(
 ): Promise<string[]> {
   const work = await mkdtemp(join(tmpdir(), 'teleport-ci-sea-'));
   try {
-    const blob = join(work, 'teleport-ci.blob');
-    const config = join(work, 'sea-config.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        main: join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs'),
-        output: blob,
-        disableExperimentalSEAWarning: true,
-        useCodeCache: false,
-        useSnapshot: false,
-      }),
-    );
     const hostArch = process.arch === 'arm64' ? 'arm64' : 'x64';
-    await exec(await nodeBinary(hostArch), ['--experimental-sea-config', config]);
+    // A V8 code cache is only valid for the architecture that made it: the host's target gets
+    // one (it starts faster), any other gets a blob without (V8 would reject the cache).
+    const blobFor = async (withCodeCache: boolean): Promise<string> => {
+      const blob = join(work, `teleport-ci${withCodeCache ? '-cached' : ''}.blob`);
+      const config = join(work, `sea-config${withCodeCache ? '-cached' : ''}.json`);
+      await writeFile(
+        config,
+        JSON.stringify({
+          main: join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs'),
+          output: blob,
+          disableExperimentalSEAWarning: true,
+          useCodeCache: withCodeCache,
+          useSnapshot: false,
+        }),
+      );
+      await exec(await nodeBinary(hostArch), ['--experimental-sea-config', config]);
+      return blob;
+    };
     await mkdir(outDir, { recursive: true });
     const written: string[] = [];
     for (const target of targets) {
       const out = join(outDir, binaryName(target));
       await rm(out, { force: true });
       await copyFile(await nodeBinary(target.nodeArch), out);
+      const blob = await blobFor(target.nodeArch === hostArch);
       const postject = join(repoRoot, 'node_modules', '.bin', 'postject');
       await exec(postject, [out, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], {
         maxBuffer: 16 * 1024 * 1024,
