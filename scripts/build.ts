@@ -1,13 +1,14 @@
 /**
  * Bundles every action (each `packages/<name>` with an `action.yml`) into its committed
- * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/post.ts`), shared code
- * split into chunks so a post step doesn't load what only the main step needs.
+ * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/post.ts`), each built on
+ * its own, with what it loads lazily (`import()`) split into chunks.
  */
 import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { NOTICES_FILE, thirdPartyNotices } from './notices';
 import { repoRoot } from './repo-root';
 
@@ -90,6 +91,30 @@ const lazyCryptoInActionsCore: Plugin = {
   },
 };
 
+/**
+ * Node.js built-ins reach the bundle through `require()`, not `import`. Node builds an ES
+ * module facade for a built-in the first time it is imported, and that facade reads every
+ * export, lazy getters included: importing `node:http` on Node.js 24 loads its bundled
+ * `undici` for the `WebSocket` getter (25-40 ms, most of a warm `setup`'s own time), and
+ * `node:fs` loads `fs/promises` for the `promises` getter. Through `require()` (the banner's)
+ * each built-in is the plain module object and a lazy getter runs only when used.
+ */
+const BUILTIN_PREFIX = 'builtin-require:';
+const builtinsViaRequire: Plugin = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') return undefined;
+      if (!isBuiltin(args.path)) return undefined;
+      return { path: `node:${args.path.replace(/^node:/, '')}`, namespace: BUILTIN_PREFIX };
+    });
+    b.onLoad({ filter: /.*/, namespace: BUILTIN_PREFIX }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 export interface PackageIdentity {
   name: string;
   version: string;
@@ -149,7 +174,13 @@ export function bundleOptions(
     banner: { js: `${versionBanner(identity)}\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true, // what was bundled, for THIRD-PARTY-NOTICES.md
-    plugins: [shims, packageJsonIdentity, pureActionsLibraries, lazyCryptoInActionsCore],
+    plugins: [
+      shims,
+      packageJsonIdentity,
+      pureActionsLibraries,
+      lazyCryptoInActionsCore,
+      builtinsViaRequire,
+    ],
   };
 }
 
@@ -192,9 +223,20 @@ export async function buildAction(name: string, outdir?: string): Promise<void> 
   await rm(target, { recursive: true, force: true });
   const options =
     name === 'cli' ? cliBundleOptions(target, identity) : bundleOptions(pkgDir, target, identity);
-  const { metafile } = await build(options);
+  // One build per entry point: bundled together, every module that `main` and `post` share
+  // (with their lazily loaded chunks) became a chunk of its own that `main` then loaded at
+  // start-up, one more file before the first input is read. Apart, `main.mjs` holds all of
+  // its start-up code, and a chunk is shared only with what `main` itself loads later.
+  const builds = Array.isArray(options.entryPoints)
+    ? options.entryPoints.map((entry) => ({ ...options, entryPoints: [entry] as string[] }))
+    : [options];
+  const inputs: Metafile['inputs'] = {};
+  for (const one of builds) Object.assign(inputs, (await build(one)).metafile!.inputs);
   if (name === 'cli') await chmod(join(target, 'teleport-ci.cjs'), 0o755);
-  await writeFile(join(target, NOTICES_FILE), await thirdPartyNotices(metafile!, identity.name));
+  await writeFile(
+    join(target, NOTICES_FILE),
+    await thirdPartyNotices({ inputs, outputs: {} }, identity.name),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

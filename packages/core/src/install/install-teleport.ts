@@ -15,11 +15,11 @@ import { type ClusterInfo, findCluster } from '../proxy/find';
 import { actionsCacheOffered, restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
 import { bundleLinksIntact, linkBundles, type Placement, placementOf } from './bundles';
-import { ensurePrivateDir } from './cache-root';
 import { parseSha256File } from './checksum';
 import { downloadAndExtract } from './download';
 import { type Edition, type EditionRequest, needsClusterBuild, resolveEdition } from './edition';
 import { autoVersion, type VersionRequest } from './input-version';
+import { ensurePrivateDir } from './private-dir';
 import { detectTarget, type Target } from './target';
 import {
   type CacheSlot,

@@ -15,12 +15,12 @@ function binaryInputs(platform: CiPlatform) {
 }
 
 /** Reads and checks every input before anything touches the network or the disk. */
-export function readSetupInputs(platform: CiPlatform): InstallRequest {
+export async function readSetupInputs(platform: CiPlatform): Promise<InstallRequest> {
   const proxyRaw = textInput(platform, 'proxy');
   const edition = readEditionInputs(platform);
   const cacheRoot = cacheRootFor(platform);
   return {
-    version: parseVersionInput(textInput(platform, 'version')),
+    version: await parseVersionInput(textInput(platform, 'version')),
     proxy: proxyRaw ? parseProxyAddress(proxyRaw) : undefined,
     edition,
     ...binaryInputs(platform),
@@ -47,7 +47,7 @@ function summaryLine(
 
 /** The `setup` entry point: install, put on PATH, report. */
 export async function runSetup(platform: CiPlatform): Promise<void> {
-  const request = readSetupInputs(platform);
+  const request = await readSetupInputs(platform);
   // The install code (HTTP, tar, zlib, the tool cache) loads once the inputs are known good.
   const { installTeleport, editionLabel } = await import('../install/install-teleport');
   const result = await installTeleport(request, platform);
