@@ -1,7 +1,7 @@
 /**
  * Bundles every action (each `packages/<name>` with an `action.yml`) into its committed
- * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/post.ts`), each built on
- * its own, with what it loads lazily (`import()`) split into chunks.
+ * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/run.ts`, `src/post.ts`), each
+ * built on its own (see `actionBuilds`).
  */
 import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -115,6 +115,32 @@ const builtinsViaRequire: Plugin = {
   },
 };
 
+/**
+ * `@actions/core`'s job-summary module takes three functions off `fs.promises` as it loads,
+ * which loads `fs/promises` (with `readline`, about 2 ms) in every step, before the first input
+ * is read, though only a step that writes a summary calls them. This takes them on first call.
+ */
+const EAGER_FS_PROMISES = /^const \{ access, appendFile, writeFile \} = promises;$/m;
+const lazyFsPromisesInActionsSummary: Plugin = {
+  name: 'lazy-fs-promises-in-actions-summary',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]node_modules[\\/]@actions[\\/]core[\\/]lib[\\/]summary\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!EAGER_FS_PROMISES.test(source)) return undefined;
+        return {
+          contents: source.replace(
+            EAGER_FS_PROMISES,
+            'const access = (...a) => promises.access(...a), appendFile = (...a) => promises.appendFile(...a), writeFile = (...a) => promises.writeFile(...a);',
+          ),
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 export interface PackageIdentity {
   name: string;
   version: string;
@@ -148,12 +174,48 @@ const packageJsonIdentity: Plugin = {
   },
 };
 
+/**
+ * An action's `main.ts` checks the inputs and then loads `./run` (`checkThenRun`): `run.ts` is
+ * a bundle of its own, `run.mjs`, so `main.mjs` is one file holding only the input check.
+ */
+const runBundle: Plugin = {
+  name: 'run-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './run.mjs', external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * Builds for one action, one per entry point: `main` on its own in one file, which starts
+ * fastest (each more file it loads at start-up costs about 1 ms); `run`, `post` and `pre` each
+ * with what they load lazily (`import()`) split into chunks.
+ */
+export function actionBuilds(
+  pkgDir: string,
+  outdir: string,
+  identity: PackageIdentity,
+): BuildOptions[] {
+  const options = bundleOptions(pkgDir, outdir, identity);
+  return (options.entryPoints as string[]).map((entry) =>
+    entry.endsWith(`${join('src', 'main.ts')}`)
+      ? {
+          ...options,
+          entryPoints: [entry],
+          splitting: false,
+          plugins: [runBundle, ...(options.plugins ?? [])],
+        }
+      : { ...options, entryPoints: [entry] },
+  );
+}
+
 export function bundleOptions(
   pkgDir: string,
   outdir: string,
   identity: PackageIdentity,
 ): BuildOptions {
-  const entryPoints = ['main', 'post', 'pre']
+  const entryPoints = ['main', 'run', 'post', 'pre']
     .map((e) => join(pkgDir, 'src', `${e}.ts`))
     .filter((p) => existsSync(p));
   return {
@@ -179,6 +241,7 @@ export function bundleOptions(
       packageJsonIdentity,
       pureActionsLibraries,
       lazyCryptoInActionsCore,
+      lazyFsPromisesInActionsSummary,
       builtinsViaRequire,
     ],
   };
@@ -221,15 +284,10 @@ export async function buildAction(name: string, outdir?: string): Promise<void> 
   const target = outdir ?? join(pkgDir, 'dist');
   const identity = await packageIdentity(pkgDir);
   await rm(target, { recursive: true, force: true });
-  const options =
-    name === 'cli' ? cliBundleOptions(target, identity) : bundleOptions(pkgDir, target, identity);
-  // One build per entry point: bundled together, every module that `main` and `post` share
-  // (with their lazily loaded chunks) became a chunk of its own that `main` then loaded at
-  // start-up, one more file before the first input is read. Apart, `main.mjs` holds all of
-  // its start-up code, and a chunk is shared only with what `main` itself loads later.
-  const builds = Array.isArray(options.entryPoints)
-    ? options.entryPoints.map((entry) => ({ ...options, entryPoints: [entry] as string[] }))
-    : [options];
+  // Apart, not one build: bundled together, every module that `main` and `post` share (with
+  // their lazily loaded chunks) became a chunk of its own that `main` loaded at start-up.
+  const builds =
+    name === 'cli' ? [cliBundleOptions(target, identity)] : actionBuilds(pkgDir, target, identity);
   const inputs: Metafile['inputs'] = {};
   for (const one of builds) Object.assign(inputs, (await build(one)).metafile!.inputs);
   if (name === 'cli') await chmod(join(target, 'teleport-ci.cjs'), 0o755);

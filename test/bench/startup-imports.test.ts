@@ -62,7 +62,16 @@ describe('what an action loads before reading its first input', () => {
     (action) => {
       const { names, stdout } = loadedBuiltins(actionNode(action), [mainOf(action)]);
       expect(stdout).toMatch(new RegExp(`^::error::${action}: Input 'proxy'`, 'm'));
-      for (const heavy of ['https', 'http', 'tls', 'crypto', 'zlib', 'child_process', 'net']) {
+      for (const heavy of [
+        'https',
+        'http',
+        'tls',
+        'crypto',
+        'zlib',
+        'child_process',
+        'net',
+        'fs/promises',
+      ]) {
         expect(names, `packages/${action}/dist/main.mjs loads ${heavy}`).not.toContain(heavy);
       }
     },

@@ -11,9 +11,9 @@ import { requireFeature, requireJoinMethod } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
 import { checkConfigured, checkRegistrationSecretEnv } from '../tbot/requirements';
 import { checkOutputsWritten } from '../tbot/written-files';
-import type { AuthAction, AuthContext, BackgroundSettings } from './auth-action';
+import type { AuthAction, AuthContext } from './auth-action';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
-import type { AuthSettings } from './settings';
+import { type AuthInputs, readAuthInputs } from './run-auth';
 import { STATE, WORK_FILES } from './state';
 import { summaryTable } from './summary';
 
@@ -41,14 +41,7 @@ export async function joinAndWrite<S>({
   settings,
   background,
   oneShotTimeoutMs,
-}: {
-  platform: CiPlatform;
-  action: AuthAction<S>;
-  auth: AuthSettings;
-  settings: S;
-  background: BackgroundSettings | undefined;
-  oneShotTimeoutMs: number;
-}): Promise<void> {
+}: { platform: CiPlatform; action: AuthAction<S> } & AuthInputs<S>): Promise<void> {
   const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
@@ -143,4 +136,9 @@ export async function joinAndWrite<S>({
   }
   if (who) logJoined(platform, who);
   await platform.appendSummary(summaryTable(action.name, who, rows));
+}
+
+/** An auth action's whole main step in one call (the CLI's): read the inputs, join, write. */
+export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): Promise<void> {
+  await joinAndWrite({ platform, action, ...readAuthInputs(platform, action) });
 }
