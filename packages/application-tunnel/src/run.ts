@@ -4,14 +4,14 @@ import {
   applicationTunnelAction,
   type SettingsOf,
 } from '@teleport-actions/core/auth';
-import { joinAndWrite } from '@teleport-actions/core/auth/run';
+import { runCheckedAuth } from '@teleport-actions/core/auth/run';
 import pkg from '../package.json' with { type: 'json' };
 
 const action = applicationTunnelAction(pkg.version);
 
-/** The rest of the main step, with the inputs main.ts checked: join, write, publish. */
+/** The rest of the main step, with the inputs main.ts checked: find tbot, join, write, publish. */
 export function run(inputs: AuthInputs<SettingsOf<typeof action>>): Promise<void> {
   return runEntryPoint(githubPlatform(), 'application-tunnel', (platform) =>
-    joinAndWrite({ platform, action, ...inputs }),
+    runCheckedAuth(platform, action, inputs),
   );
 }

@@ -6,7 +6,7 @@ import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, renderTbotConfig } from '../tbot/config';
-import { detectTbot } from '../tbot/detect';
+import { detectTbot, type TbotBinary } from '../tbot/detect';
 import { requireFeature, requireJoinMethod } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
 import { checkConfigured, checkRegistrationSecretEnv } from '../tbot/requirements';
@@ -41,8 +41,14 @@ export async function joinAndWrite<S>({
   settings,
   background,
   oneShotTimeoutMs,
-}: { platform: CiPlatform; action: AuthAction<S> } & AuthInputs<S>): Promise<void> {
-  const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
+  tbotFound,
+}: {
+  platform: CiPlatform;
+  action: AuthAction<S>;
+  /** `detectTbot` already under way (see runCheckedAuth); else it runs here. */
+  tbotFound?: Promise<TbotBinary>;
+} & AuthInputs<S>): Promise<void> {
+  const tbot = await (tbotFound ?? detectTbot(platform.env, 'tbot', platform.setupHint));
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
   checkRegistrationSecretEnv(platform.env, tbot.version, platform.joinMethod);
