@@ -5,8 +5,9 @@ import type { AuthInputs } from './run-auth';
 
 /**
  * The rest of an auth action's main step, once its inputs are checked (an action's `run.ts`):
- * `tbot version` runs while the code that joins and writes loads, rather than after it; both
- * are on the step's way to its first request, and one needs the CPU, the other mostly waits.
+ * `tbot version` runs while the code that joins and writes (and the ID token client) loads,
+ * rather than after it; both are on the step's way to its first request, and one needs the
+ * CPU, the other mostly waits.
  */
 export async function runCheckedAuth<S>(
   platform: CiPlatform,
@@ -17,6 +18,9 @@ export async function runCheckedAuth<S>(
   // Awaited in joinAndWrite; this only keeps a failure that comes while the code is still
   // loading from being reported as unhandled (it is reported there, as it always was).
   tbotFound.catch(() => {});
-  const { joinAndWrite } = await import('./join-and-write');
+  const joinCode = import('./join-and-write');
+  // The ID token is asked for once tbot is found: its client loads in the same wait.
+  platform.preloadIDToken?.();
+  const { joinAndWrite } = await joinCode;
   await joinAndWrite({ platform, action, ...inputs, tbotFound });
 }
