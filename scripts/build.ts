@@ -189,7 +189,7 @@ const runBundle: Plugin = {
 
 /**
  * Builds for one action, one per entry point: `main` on its own in one file, which starts
- * fastest (each more file it loads at start-up costs about 1 ms); `run`, `post` and `pre` each
+ * fastest (each further file it loads at start-up costs about 1 ms); `run`, `post` and `pre` each
  * with what they load lazily (`import()`) split into chunks.
  */
 export function actionBuilds(
