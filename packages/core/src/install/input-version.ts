@@ -15,9 +15,9 @@ export async function parseVersionInput(raw: string, input = 'version'): Promise
   const bare = value.replace(/^v/i, '');
   // Loaded once there is a version to check: building semver's expressions is a good part of
   // the step's start-up, and a step whose version is missing fails without it.
-  const { default: semver } = await import('semver');
-  // semver.valid is strict: '17' and '17.4' are not versions the CDN serves.
-  const version = semver.valid(bare);
+  const { default: valid } = await import('semver/functions/valid');
+  // semver's valid() is strict: '17' and '17.4' are not versions the CDN serves.
+  const version = valid(bare);
   if (!version) throw new InputError(input, `'${value}' is not a full version: ${EXAMPLE}`);
   return { kind: 'exact', version };
 }
