@@ -1,13 +1,14 @@
 /**
  * Bundles every action (each `packages/<name>` with an `action.yml`) into its committed
- * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/post.ts`), shared code
- * split into chunks so a post step doesn't load what only the main step needs.
+ * `dist/`: one minified ESM file per entry point (`src/main.ts`, `src/run.ts`, `src/post.ts`), each
+ * built on its own (see `actionBuilds`).
  */
 import { existsSync } from 'node:fs';
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { NOTICES_FILE, thirdPartyNotices } from './notices';
 import { repoRoot } from './repo-root';
 
@@ -90,6 +91,56 @@ const lazyCryptoInActionsCore: Plugin = {
   },
 };
 
+/**
+ * Node.js built-ins reach the bundle through `require()`, not `import`. Node builds an ES
+ * module facade for a built-in the first time it is imported, and that facade reads every
+ * export, lazy getters included: importing `node:http` on Node.js 24 loads its bundled
+ * `undici` for the `WebSocket` getter (25-40 ms, most of a warm `setup`'s own time), and
+ * `node:fs` loads `fs/promises` for the `promises` getter. Through `require()` (the banner's)
+ * each built-in is the plain module object and a lazy getter runs only when used.
+ */
+const BUILTIN_PREFIX = 'builtin-require:';
+const builtinsViaRequire: Plugin = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') return undefined;
+      if (!isBuiltin(args.path)) return undefined;
+      return { path: `node:${args.path.replace(/^node:/, '')}`, namespace: BUILTIN_PREFIX };
+    });
+    b.onLoad({ filter: /.*/, namespace: BUILTIN_PREFIX }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * `@actions/core`'s job-summary module takes three functions off `fs.promises` as it loads,
+ * which loads `fs/promises` (with `readline`, about 2 ms) in every step, before the first input
+ * is read, though only a step that writes a summary calls them. This takes them on first call.
+ */
+const EAGER_FS_PROMISES = /^const \{ access, appendFile, writeFile \} = promises;$/m;
+const lazyFsPromisesInActionsSummary: Plugin = {
+  name: 'lazy-fs-promises-in-actions-summary',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]node_modules[\\/]@actions[\\/]core[\\/]lib[\\/]summary\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!EAGER_FS_PROMISES.test(source)) return undefined;
+        return {
+          contents: source.replace(
+            EAGER_FS_PROMISES,
+            'const access = (...a) => promises.access(...a), appendFile = (...a) => promises.appendFile(...a), writeFile = (...a) => promises.writeFile(...a);',
+          ),
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 export interface PackageIdentity {
   name: string;
   version: string;
@@ -123,12 +174,48 @@ const packageJsonIdentity: Plugin = {
   },
 };
 
+/**
+ * An action's `main.ts` checks the inputs and then loads `./run` (`checkThenRun`): `run.ts` is
+ * a bundle of its own, `run.mjs`, so `main.mjs` is one file holding only the input check.
+ */
+const runBundle: Plugin = {
+  name: 'run-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './run.mjs', external: true } : undefined,
+    );
+  },
+};
+
+/**
+ * Builds for one action, one per entry point: `main` on its own in one file, which starts
+ * fastest (each further file it loads at start-up costs about 1 ms); `run`, `post` and `pre` each
+ * with what they load lazily (`import()`) split into chunks.
+ */
+export function actionBuilds(
+  pkgDir: string,
+  outdir: string,
+  identity: PackageIdentity,
+): BuildOptions[] {
+  const options = bundleOptions(pkgDir, outdir, identity);
+  return (options.entryPoints as string[]).map((entry) =>
+    entry.endsWith(`${join('src', 'main.ts')}`)
+      ? {
+          ...options,
+          entryPoints: [entry],
+          splitting: false,
+          plugins: [runBundle, ...(options.plugins ?? [])],
+        }
+      : { ...options, entryPoints: [entry] },
+  );
+}
+
 export function bundleOptions(
   pkgDir: string,
   outdir: string,
   identity: PackageIdentity,
 ): BuildOptions {
-  const entryPoints = ['main', 'post', 'pre']
+  const entryPoints = ['main', 'run', 'post', 'pre']
     .map((e) => join(pkgDir, 'src', `${e}.ts`))
     .filter((p) => existsSync(p));
   return {
@@ -149,7 +236,14 @@ export function bundleOptions(
     banner: { js: `${versionBanner(identity)}\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true, // what was bundled, for THIRD-PARTY-NOTICES.md
-    plugins: [shims, packageJsonIdentity, pureActionsLibraries, lazyCryptoInActionsCore],
+    plugins: [
+      shims,
+      packageJsonIdentity,
+      pureActionsLibraries,
+      lazyCryptoInActionsCore,
+      lazyFsPromisesInActionsSummary,
+      builtinsViaRequire,
+    ],
   };
 }
 
@@ -190,11 +284,17 @@ export async function buildAction(name: string, outdir?: string): Promise<void> 
   const target = outdir ?? join(pkgDir, 'dist');
   const identity = await packageIdentity(pkgDir);
   await rm(target, { recursive: true, force: true });
-  const options =
-    name === 'cli' ? cliBundleOptions(target, identity) : bundleOptions(pkgDir, target, identity);
-  const { metafile } = await build(options);
+  // Apart, not one build: bundled together, every module that `main` and `post` share (with
+  // their lazily loaded chunks) became a chunk of its own that `main` loaded at start-up.
+  const builds =
+    name === 'cli' ? [cliBundleOptions(target, identity)] : actionBuilds(pkgDir, target, identity);
+  const inputs: Metafile['inputs'] = {};
+  for (const one of builds) Object.assign(inputs, (await build(one)).metafile!.inputs);
   if (name === 'cli') await chmod(join(target, 'teleport-ci.cjs'), 0o755);
-  await writeFile(join(target, NOTICES_FILE), await thirdPartyNotices(metafile!, identity.name));
+  await writeFile(
+    join(target, NOTICES_FILE),
+    await thirdPartyNotices({ inputs, outputs: {} }, identity.name),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

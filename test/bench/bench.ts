@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (`-- --quick` for a smoke run of a few runs a row): the paths users wait for,
+ * `npm run bench` (`-- --quick` for a smoke run of a few runs a row, `-- --only=startup,auth` for
+ * some groups of rows): the paths users wait for,
  * each row against a floor measured in the same run, pair by pair (see README "Speed").
  *
  * Cold setup: a ~180 MB tarball from the double's CDN on loopback into empty caches, against
@@ -25,6 +26,17 @@ import { gitlabOverheadRows } from './gitlab-overhead';
 import { paired, type Row, shell, table, timeCommand } from './measure';
 
 const QUICK = process.argv.includes('--quick');
+// `--only=startup,auth` runs those groups of rows alone: cold, warm, auth, startup, cli, gitlab.
+const GROUPS = ['cold', 'warm', 'auth', 'startup', 'cli', 'gitlab'] as const;
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const unknown = only?.filter((g) => !(GROUPS as readonly string[]).includes(g)) ?? [];
+if (unknown.length > 0) {
+  throw new Error(`--only: unknown ${unknown.join(', ')}: choose from ${GROUPS.join(', ')}`);
+}
+const runs = (group: (typeof GROUPS)[number]) => !only || only.includes(group);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 1 : 3));
 const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? (QUICK ? 3 : 10));
 const VERSION = '17.4.2';
@@ -42,7 +54,7 @@ let n = 0;
 const fresh = () => mkdtemp(join(scratch, `${n++}-`));
 
 console.log('Preparing the benchmark tarball and the standalone teleport-ci (cached in .tmp/) ...');
-const cli = await standaloneCli();
+const cli = runs('cli') || runs('gitlab') ? await standaloneCli() : undefined;
 const double = await startDouble({ size: 'bench', auth: true, proxy: { serverVersion: VERSION } });
 addBenchBot(double);
 const rows: Row[] = [];
@@ -80,24 +92,26 @@ try {
     await rm(workDir, { recursive: true, force: true });
     return job.steps[0]!.durationMs;
   };
-  console.log('cold setup ...');
-  rows.push(
-    await paired(
-      'cold `setup`, `binaries: tbot`',
-      COLD_RUNS,
-      coldSetup({ version: VERSION, binaries: 'tbot' }),
-      coldFloor,
-      '<= 1.05x',
-    ),
-    await paired(
-      'cold `setup`, default tool set',
-      COLD_RUNS,
-      coldSetup({ version: VERSION }),
-      coldFloor,
-      '<= 1.15x',
-    ),
-  );
-  if (!QUICK) {
+  if (runs('cold')) {
+    console.log('cold setup ...');
+    rows.push(
+      await paired(
+        'cold `setup`, `binaries: tbot`',
+        COLD_RUNS,
+        coldSetup({ version: VERSION, binaries: 'tbot' }),
+        coldFloor,
+        '<= 1.05x',
+      ),
+      await paired(
+        'cold `setup`, default tool set',
+        COLD_RUNS,
+        coldSetup({ version: VERSION }),
+        coldFloor,
+        '<= 1.15x',
+      ),
+    );
+  }
+  if (runs('cold') && !QUICK) {
     rows.push(
       await paired(
         'reference: `curl -s URL \\| gzip -dc`',
@@ -125,7 +139,7 @@ try {
     );
   }
 
-  // Warm setup: a tool-cache hit, the action's whole run.
+  // Warm setup: a tool-cache hit, the action's whole run (its tool cache serves the auth rows).
   console.log('warm setup ...');
   const warmDir = await fresh();
   const toolCache = join(warmDir, 'toolcache');
@@ -134,48 +148,54 @@ try {
     { version: VERSION },
     { repoRoot, workDir: warmDir, env: double.env },
   );
-  rows.push(
-    await paired(
-      'warm `setup` (tool-cache hit)',
-      WARM_RUNS,
-      async () => {
-        const job = await runAction(
-          'packages/setup',
-          { version: VERSION },
-          { repoRoot, toolCache, env: double.env },
-        );
-        if (job.steps[0]!.outputs['cache-hit'] !== 'true')
-          throw new Error('warm run missed the tool cache');
-        return job.steps[0]!.durationMs;
-      },
-      nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
-      '<= 150 ms',
-    ),
-  );
+  if (runs('warm')) {
+    rows.push(
+      await paired(
+        'warm `setup` (tool-cache hit)',
+        WARM_RUNS,
+        async () => {
+          const job = await runAction(
+            'packages/setup',
+            { version: VERSION },
+            { repoRoot, toolCache, env: double.env },
+          );
+          if (job.steps[0]!.outputs['cache-hit'] !== 'true')
+            throw new Error('warm run missed the tool cache');
+          return job.steps[0]!.durationMs;
+        },
+        nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+        '<= 150 ms',
+      ),
+    );
+  }
 
-  console.log('auth overhead ...');
-  rows.push(
-    await authOverhead(double, {
-      repoRoot,
-      toolCache,
-      scratch: await fresh(),
-      runs: WARM_RUNS,
-      version: VERSION,
-    }),
-  );
+  if (runs('auth')) {
+    console.log('auth overhead ...');
+    rows.push(
+      await authOverhead(double, {
+        repoRoot,
+        toolCache,
+        scratch: await fresh(),
+        runs: WARM_RUNS,
+        version: VERSION,
+      }),
+    );
+  }
 
   // Action start-up: process start to the first input error (no inputs given).
-  console.log('action start-up ...');
+  if (runs('startup')) console.log('action start-up ...');
   const startupEnv = { ...process.env, GITHUB_OUTPUT: join(await fresh(), 'out') };
-  for (const action of [
-    'auth',
-    'auth-ssh',
-    'auth-k8s',
-    'auth-app',
-    'database-tunnel',
-    'application-tunnel',
-    'setup',
-  ]) {
+  for (const action of !runs('startup')
+    ? []
+    : [
+        'auth',
+        'auth-ssh',
+        'auth-k8s',
+        'auth-app',
+        'database-tunnel',
+        'application-tunnel',
+        'setup',
+      ]) {
     const node = actionNode(action);
     const main = join(repoRoot, 'packages', action, 'dist', 'main.mjs');
     rows.push(
@@ -189,48 +209,54 @@ try {
     );
   }
 
-  console.log('teleport-ci ...');
-  const cliBundle = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
-  rows.push(
-    await paired(
-      '`teleport-ci --help` (npm package)',
-      WARM_RUNS,
-      () => timeCommand({ argv: [node20, cliBundle, '--help'] }),
-      nodeFloor(node20, `Node.js ${process.versions.node.split('.')[0]} \`-e 0\``),
-      '<= 1.30x',
-    ),
-    await paired(
-      '`teleport-ci --help` (standalone executable)',
-      WARM_RUNS,
-      () => timeCommand({ argv: [cli.path, '--help'] }),
-      nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
-      '',
-    ),
-  );
+  if (cli && runs('cli')) {
+    console.log('teleport-ci ...');
+    const cliBundle = join(repoRoot, 'packages', 'cli', 'dist', 'teleport-ci.cjs');
+    rows.push(
+      await paired(
+        '`teleport-ci --help` (npm package)',
+        WARM_RUNS,
+        () => timeCommand({ argv: [node20, cliBundle, '--help'] }),
+        nodeFloor(node20, `Node.js ${process.versions.node.split('.')[0]} \`-e 0\``),
+        '<= 1.30x',
+      ),
+      await paired(
+        '`teleport-ci --help` (standalone executable)',
+        WARM_RUNS,
+        () => timeCommand({ argv: [cli.path, '--help'] }),
+        nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+        '',
+      ),
+    );
+  }
 
-  console.log('GitLab wrapper ...');
-  rows.push(
-    ...(await gitlabOverheadRows({
-      repoRoot,
-      scratch: await fresh(),
-      cli,
-      env: double.env,
-      proxy: double.proxy.addr,
-      version: VERSION,
-      runs: WARM_RUNS,
-      floor: nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
-    })),
-  );
+  if (cli && runs('gitlab')) {
+    console.log('GitLab wrapper ...');
+    rows.push(
+      ...(await gitlabOverheadRows({
+        repoRoot,
+        scratch: await fresh(),
+        cli,
+        env: double.env,
+        proxy: double.proxy.addr,
+        version: VERSION,
+        runs: WARM_RUNS,
+        floor: nodeFloor(setupNode, 'Node.js 24 `-e 0`'),
+      })),
+    );
+  }
 
-  const raw = (await stat(cli.path)).size;
-  const gzipped = (await promisify(gzip)(await readFile(cli.path))).length;
   console.log(
     `\n${QUICK ? 'Quick run' : 'Run'} on ${availableParallelism()} cores; each row's runs alternate with its floor's:\n`,
   );
   console.log(table(rows));
-  console.log(
-    `\nStandalone teleport-ci (linux-amd64) download: ${(raw / 1e6).toFixed(1)} MB raw, ${(gzipped / 1e6).toFixed(1)} MB gzipped.`,
-  );
+  if (cli) {
+    const raw = (await stat(cli.path)).size;
+    const gzipped = (await promisify(gzip)(await readFile(cli.path))).length;
+    console.log(
+      `\nStandalone teleport-ci (linux-amd64) download: ${(raw / 1e6).toFixed(1)} MB raw, ${(gzipped / 1e6).toFixed(1)} MB gzipped.`,
+    );
+  }
 } finally {
   await double.close();
   await rm(scratch, { recursive: true, force: true });

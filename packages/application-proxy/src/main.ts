@@ -1,7 +1,11 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { applicationProxyAction, runAuth } from '@teleport-actions/core/auth';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { applicationProxyAction, readAuthInputs } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-await runEntryPoint(githubPlatform(), 'application-proxy', (platform) =>
-  runAuth(platform, applicationProxyAction(pkg.version)),
+// The inputs are checked here; the rest of the step (./run) loads once they are good.
+await checkThenRun(
+  githubCheckPlatform(),
+  'application-proxy',
+  (platform) => readAuthInputs(platform, applicationProxyAction(pkg.version)),
+  () => import('./run'),
 );

@@ -1,7 +1,11 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { applicationTunnelAction, runAuth } from '@teleport-actions/core/auth';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { applicationTunnelAction, readAuthInputs } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-await runEntryPoint(githubPlatform(), 'application-tunnel', (platform) =>
-  runAuth(platform, applicationTunnelAction(pkg.version)),
+// The inputs are checked here; the rest of the step (./run) loads once they are good.
+await checkThenRun(
+  githubCheckPlatform(),
+  'application-tunnel',
+  (platform) => readAuthInputs(platform, applicationTunnelAction(pkg.version)),
+  () => import('./run'),
 );

@@ -1,7 +1,11 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { authAppAction, runAuth } from '@teleport-actions/core/auth';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { authAppAction, readAuthInputs } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-await runEntryPoint(githubPlatform(), 'auth-application', (platform) =>
-  runAuth(platform, authAppAction(pkg.version, 'auth-application')),
+// The inputs are checked here; the rest of the step (./run) loads once they are good.
+await checkThenRun(
+  githubCheckPlatform(),
+  'auth-application',
+  (platform) => readAuthInputs(platform, authAppAction(pkg.version, 'auth-application')),
+  () => import('./run'),
 );

@@ -1,7 +1,11 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { authK8sAction, runAuth } from '@teleport-actions/core/auth';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { authK8sAction, readAuthInputs } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-await runEntryPoint(githubPlatform(), 'auth-k8s', (platform) =>
-  runAuth(platform, authK8sAction(pkg.version)),
+// The inputs are checked here; the rest of the step (./run) loads once they are good.
+await checkThenRun(
+  githubCheckPlatform(),
+  'auth-k8s',
+  (platform) => readAuthInputs(platform, authK8sAction(pkg.version)),
+  () => import('./run'),
 );

@@ -1,7 +1,11 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { authSshAction, runAuth } from '@teleport-actions/core/auth';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { authSshAction, readAuthInputs } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-await runEntryPoint(githubPlatform(), 'auth-ssh', (platform) =>
-  runAuth(platform, authSshAction(pkg.version)),
+// The inputs are checked here; the rest of the step (./run) loads once they are good.
+await checkThenRun(
+  githubCheckPlatform(),
+  'auth-ssh',
+  (platform) => readAuthInputs(platform, authSshAction(pkg.version)),
+  () => import('./run'),
 );

@@ -21,3 +21,22 @@ export async function runEntryPoint(
     platform.fail(`${label}: ${prefix}${errorMessage(err)}`);
   }
 }
+
+/**
+ * An action bundled in two parts. This part reads and checks the inputs: a small bundle of
+ * one file, so a bad input fails the step about as soon as Node.js has started. `load` then
+ * brings the rest of the action, a bundle of its own (see scripts/build.ts) that runs with the
+ * checked inputs, reporting its own failures; only plain data passes between the two.
+ */
+export async function checkThenRun<I>(
+  platform: CiPlatform,
+  label: string,
+  check: (platform: CiPlatform) => I | Promise<I>,
+  load: () => Promise<{ run(inputs: I): Promise<void> }>,
+): Promise<void> {
+  await runEntryPoint(platform, label, async (p) => {
+    const inputs = await check(p);
+    const { run } = await load();
+    await run(inputs);
+  });
+}

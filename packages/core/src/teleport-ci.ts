@@ -7,9 +7,9 @@ export { authAppAction } from './actions/auth-app';
 export { authK8sAction } from './actions/auth-k8s';
 export { authSshAction } from './actions/auth-ssh';
 export { databaseTunnelAction } from './actions/database-tunnel';
+export { runAuth } from './auth/join-and-write';
 export { runAuthPost } from './auth/post';
 export type { AuthAction } from './auth/run-auth';
-export { runAuth } from './auth/run-auth';
 export { installDaemon, planDaemon } from './daemon/tbot-service';
 export { runEntryPoint } from './entry-point';
 export { errorMessage, InputError, UserError } from './errors';
@@ -20,5 +20,5 @@ export { defaultStateFolder, JobState, stateFileName } from './platform/job-stat
 export { type JoinMethod, parseJoinMethodInput } from './platform/join-methods';
 export { type CliIo, type CliResults, type ShellPlatform, shellPlatform } from './platform/shell';
 export { parseProxyAddress } from './proxy/address';
-export { runSetup } from './setup/run-setup';
+export { runSetup } from './setup/install-and-report';
 export { detectTbot } from './tbot/detect';

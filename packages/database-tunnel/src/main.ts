@@ -1,7 +1,11 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { databaseTunnelAction, runAuth } from '@teleport-actions/core/auth';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { databaseTunnelAction, readAuthInputs } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-await runEntryPoint(githubPlatform(), 'database-tunnel', (platform) =>
-  runAuth(platform, databaseTunnelAction(pkg.version)),
+// The inputs are checked here; the rest of the step (./run) loads once they are good.
+await checkThenRun(
+  githubCheckPlatform(),
+  'database-tunnel',
+  (platform) => readAuthInputs(platform, databaseTunnelAction(pkg.version)),
+  () => import('./run'),
 );

@@ -1,4 +1,5 @@
-import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { runSetup } from '@teleport-actions/core/setup';
+import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
+import { readSetupInputs } from '@teleport-actions/core/setup';
 
-await runEntryPoint(githubPlatform(), 'setup', runSetup);
+// The inputs are checked here; the install code (./run) loads once they are good.
+await checkThenRun(githubCheckPlatform(), 'setup', readSetupInputs, () => import('./run'));

@@ -41,7 +41,7 @@ describe('the summary says what a refused ssh means', () => {
     const who = { user: 'bot-ci', bot: 'ci', roles: ['ci-ssh', 'ci`|evil'], expires: new Date(0) };
     const summary = summaryTable('auth-ssh', who, [], sshTroubleshooting(who));
     expect(summary).toContain('<details><summary>If ssh or tsh is refused</summary>');
-    expect(summary).toContain("from tsh: the login must be one of the logins of `ci-ssh`;");
+    expect(summary).toContain('from tsh: the login must be one of the logins of `ci-ssh`;');
     expect(summary).toContain(
       "`ci-ssh` (or the cluster's auth preference) requires per-session MFA",
     );

@@ -6,14 +6,14 @@ import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
 import { type BotConfig, renderTbotConfig } from '../tbot/config';
-import { detectTbot } from '../tbot/detect';
+import { detectTbot, type TbotBinary } from '../tbot/detect';
 import { requireFeature, requireJoinMethod } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
 import { checkConfigured, checkRegistrationSecretEnv } from '../tbot/requirements';
 import { checkOutputsWritten } from '../tbot/written-files';
-import type { AuthAction, AuthContext, BackgroundSettings } from './auth-action';
+import type { AuthAction, AuthContext } from './auth-action';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
-import type { AuthSettings } from './settings';
+import { type AuthInputs, readAuthInputs } from './run-auth';
 import { STATE, WORK_FILES } from './state';
 import { summaryTable } from './summary';
 
@@ -41,19 +41,20 @@ export async function joinAndWrite<S>({
   settings,
   background,
   oneShotTimeoutMs,
+  tbotFound,
 }: {
   platform: CiPlatform;
   action: AuthAction<S>;
-  auth: AuthSettings;
-  settings: S;
-  background: BackgroundSettings | undefined;
-  oneShotTimeoutMs: number;
-}): Promise<void> {
+  /** `detectTbot` already under way (see runCheckedAuth); else it runs here. */
+  tbotFound?: Promise<TbotBinary>;
+} & AuthInputs<S>): Promise<void> {
   if (action.leafRefused) {
+    // tbot's detection may fail meanwhile: the refusal below is the error to show then.
+    tbotFound?.catch(() => undefined);
     const { refuseLeafCluster } = await import('../actions/leaf-cluster');
     await refuseLeafCluster(platform, auth.proxy, action.leafRefused);
   }
-  const tbot = await detectTbot(platform.env, 'tbot', platform.setupHint);
+  const tbot = await (tbotFound ?? detectTbot(platform.env, 'tbot', platform.setupHint));
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
   checkRegistrationSecretEnv(platform.env, tbot.version, platform.joinMethod);
@@ -147,4 +148,9 @@ export async function joinAndWrite<S>({
   }
   if (who) logJoined(platform, who);
   await platform.appendSummary(summaryTable(action.name, who, rows, action.troubleshooting?.(who)));
+}
+
+/** An auth action's whole main step in one call (the CLI's): read the inputs, join, write. */
+export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): Promise<void> {
+  await joinAndWrite({ platform, action, ...readAuthInputs(platform, action) });
 }

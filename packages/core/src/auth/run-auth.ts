@@ -1,13 +1,24 @@
 import { intInput } from '../inputs';
 import type { CiPlatform } from '../platform/platform';
 import { DEFAULT_ONESHOT_TIMEOUT_MS } from '../tbot/timeouts';
-import type { AuthAction } from './auth-action';
-import { readAuthSettings } from './settings';
+import type { AuthAction, BackgroundSettings } from './auth-action';
+import { type AuthSettings, readAuthSettings } from './settings';
 
 export type { AuthAction, AuthContext, BackgroundSettings } from './auth-action';
 
-/** The main step of every auth action: check, join, write, publish. */
-export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): Promise<void> {
+/** Every input of an auth action, checked: what joining and writing start from. */
+export interface AuthInputs<S> {
+  auth: AuthSettings;
+  settings: S;
+  background: BackgroundSettings | undefined;
+  oneShotTimeoutMs: number;
+}
+
+/** The settings type an auth action's inputs read into. */
+export type SettingsOf<A> = A extends AuthAction<infer S> ? S : never;
+
+/** The first part of every auth action's main step: read and check all its inputs. */
+export function readAuthInputs<S>(platform: CiPlatform, action: AuthAction<S>): AuthInputs<S> {
   const auth = readAuthSettings(platform);
   const settings = action.readInputs(platform);
   const background = action.background?.(settings);
@@ -15,8 +26,5 @@ export async function runAuth<S>(platform: CiPlatform, action: AuthAction<S>): P
   const oneShotTimeoutMs = background
     ? 0
     : intInput(platform, 'timeout-ms', DEFAULT_ONESHOT_TIMEOUT_MS, 3_600_000, 1);
-  // Only now load what joining needs (the tbot config writer, the ID token decoder, semver):
-  // a step whose inputs are wrong fails without paying for it.
-  const { joinAndWrite } = await import('./join-and-write');
-  await joinAndWrite({ platform, action, auth, settings, background, oneShotTimeoutMs });
+  return { auth, settings, background, oneShotTimeoutMs };
 }

@@ -1,7 +1,5 @@
-import { lstat, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../errors';
 import type { CiPlatform } from '../platform/platform';
 
 /**
@@ -26,17 +24,4 @@ export function cacheRootFor(platform: CiPlatform): {
   }
   const base = platform.env.XDG_CACHE_HOME || join(platform.env.HOME || homedir(), '.cache');
   return { root: join(base, 'teleport-actions', 'tools'), private: true };
-}
-
-/** Creates `dir` for this user only, and refuses one that another user owns or may write to. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const stats = await lstat(dir);
-  const uid = process.getuid?.();
-  const foreign = uid !== undefined && stats.uid !== uid;
-  if (!stats.isDirectory() || foreign || (stats.mode & 0o022) !== 0) {
-    throw new UserError(
-      `The tool cache ${dir} is not private (${foreign ? 'owned by another user' : 'writable by others'}): remove it, or set RUNNER_TOOL_CACHE to a folder only this user can write`,
-    );
-  }
 }

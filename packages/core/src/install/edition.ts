@@ -58,3 +58,8 @@ export function resolveEdition(request: EditionRequest, cluster?: ClusterBuild):
   else edition = cluster?.edition === 'ent' ? 'enterprise' : 'oss';
   return { edition: fips ? 'enterprise' : edition, fips };
 }
+
+export function editionLabel(edition: Edition, fips: boolean): string {
+  if (fips) return 'Enterprise FIPS';
+  return edition === 'enterprise' ? 'Enterprise' : 'OSS';
+}

@@ -1,4 +1,3 @@
-import semver from 'semver';
 import { InputError, UserError } from '../errors';
 import type { ProxyAddress } from '../proxy/address';
 import type { ClusterInfo } from '../proxy/find';
@@ -9,13 +8,16 @@ const EXAMPLE =
   "give a full Teleport version like '17.4.2' (a leading 'v' is fine), or 'auto' with 'proxy' set";
 
 /** Parses the `version` input: `auto`, or an exact semver with an optional leading `v`. */
-export function parseVersionInput(raw: string, input = 'version'): VersionRequest {
+export async function parseVersionInput(raw: string, input = 'version'): Promise<VersionRequest> {
   const value = raw.trim();
   if (value === '') throw new InputError(input, `is empty: ${EXAMPLE}`);
   if (value.toLowerCase() === 'auto') return { kind: 'auto' };
   const bare = value.replace(/^v/i, '');
-  // semver.valid is strict: '17' and '17.4' are not versions the CDN serves.
-  const version = semver.valid(bare);
+  // Loaded once there is a version to check: building semver's expressions is a good part of
+  // the step's start-up, and a step whose version is missing fails without it.
+  const { default: valid } = await import('semver/functions/valid');
+  // semver's valid() is strict: '17' and '17.4' are not versions the CDN serves.
+  const version = valid(bare);
   if (!version) throw new InputError(input, `'${value}' is not a full version: ${EXAMPLE}`);
   return { kind: 'exact', version };
 }

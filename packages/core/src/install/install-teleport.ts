@@ -1,38 +1,27 @@
 import { access, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UserError } from '../errors';
-import {
-  describeNetworkError,
-  getText,
-  HttpStatusError,
-  isRetryable,
-  redactUrl,
-  withRetries,
-} from '../net/http';
+import { InputError } from '../errors';
+import { redactUrl } from '../net/redact';
 import type { CiPlatform } from '../platform/platform';
 import type { ProxyAddress } from '../proxy/address';
-import { type ClusterInfo, findCluster } from '../proxy/find';
+import type { ClusterInfo } from '../proxy/find';
 import { actionsCacheOffered, restoreFromActionsCache, saveToActionsCache } from './actions-cache';
 import { type ArtifactSpec, artifactName, toolName, topFolder } from './artifact';
 import { bundleLinksIntact, linkBundles, type Placement, placementOf } from './bundles';
-import { ensurePrivateDir } from './cache-root';
-import { parseSha256File } from './checksum';
-import { downloadAndExtract } from './download';
 import { type Edition, type EditionRequest, needsClusterBuild, resolveEdition } from './edition';
 import { autoVersion, type VersionRequest } from './input-version';
+import { ensurePrivateDir } from './private-dir';
 import { detectTarget, type Target } from './target';
 import {
   type CacheSlot,
   checkAgainstRecord,
   discardSlot,
-  discardStaging,
   findInCache,
   markerPath,
   promote,
   readRecord,
   removeLeftovers,
   slotDir,
-  stagingDirFor,
   withSlotLock,
 } from './tool-cache';
 
@@ -56,6 +45,8 @@ export interface InstallRequest {
   restorableCacheRoot?: boolean;
 }
 
+export { editionLabel } from './edition';
+
 export interface InstallResult {
   version: string;
   edition: Edition;
@@ -74,16 +65,6 @@ export interface InstallResult {
   cluster?: ClusterInfo;
 }
 
-/** `182.3 MB`, or `12.4 kB` for small files. */
-export function formatBytes(bytes: number): string {
-  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
-}
-
-export function editionLabel(edition: Edition, fips: boolean): string {
-  if (fips) return 'Enterprise FIPS';
-  return edition === 'enterprise' ? 'Enterprise' : 'OSS';
-}
-
 async function resolveCluster(req: InstallRequest, platform: CiPlatform) {
   const wantsCluster = req.version.kind === 'auto' || needsClusterBuild(req.edition);
   if (req.version.kind === 'auto' && !req.proxy) {
@@ -93,91 +74,17 @@ async function resolveCluster(req: InstallRequest, platform: CiPlatform) {
     );
   }
   if (!wantsCluster || !req.proxy) return undefined;
-  const cluster = await findCluster(req.proxy, platform.log);
-  const reported = cluster.toolsVersion
-    ? 'tools version'
-    : 'server version (no auto_update in /webapi/find)';
-  platform.log.info(
-    `Proxy ${req.proxy.hostPort}: cluster ${cluster.clusterName ?? '?'}, ${reported} ${autoVersion(cluster, req.proxy)}, edition ${cluster.edition ?? 'unknown'}${cluster.fips ? ', FIPS' : ''}`,
-  );
-  return cluster;
+  const { findClusterOf } = await import('./network-steps');
+  return findClusterOf(req.proxy, platform);
 }
 
-async function expectedChecksum(
-  url: string,
-  req: InstallRequest,
-  spec: ArtifactSpec,
-  platform: CiPlatform,
-) {
-  if (req.pinnedSha256) return req.pinnedSha256;
-  const shown = redactUrl(url);
-  try {
-    const text = await withRetries(
-      () => getText(`${url}.sha256`),
-      (err, n) =>
-        platform.log.info(
-          `GET ${shown}.sha256 failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
-        ),
-    );
-    return parseSha256File(text, `${shown}.sha256`);
-  } catch (err) {
-    if (err instanceof HttpStatusError && err.status === 404) {
-      throw new UserError(
-        `Teleport ${spec.version} (${editionLabel(spec.edition, spec.fips)}, ${spec.target.os}-${spec.target.arch}) is not published at ${redactUrl(req.cdnBase)}: ${shown}.sha256 answered 404; check 'version' and 'edition'`,
-      );
-    }
-    if (err instanceof UserError) throw err;
-    throw new UserError(
-      `Could not fetch the checksum ${shown}.sha256: ${describeNetworkError(err)}`,
-    );
-  }
-}
-
-async function downloadInto(
-  slot: CacheSlot,
-  url: string,
-  sha256: string,
-  extract: { members: string[]; optionalMembers: string[]; files: string[] },
-  overTls: boolean,
-  platform: CiPlatform,
-) {
-  const staging = stagingDirFor(slot);
-  const shown = redactUrl(url);
-  try {
-    const { bytes, missing } = await withRetries(
-      () =>
-        downloadAndExtract({
-          url,
-          expectedSha256: sha256,
-          stagingDir: staging,
-          ...extract,
-          log: platform.log,
-        }),
-      (err, n) =>
-        platform.log.warning(
-          `Download of ${shown} failed (${describeNetworkError(err)}), retrying (attempt ${n + 1})`,
-        ),
-    );
-    platform.log.info(`Downloaded ${formatBytes(bytes)}, SHA-256 ${sha256} verified`);
-    if (!overTls) {
-      platform.log.warning(
-        `${shown} and its checksum came over plain HTTP, not TLS: the SHA-256 check protects against corruption, not tampering; pin 'sha256' or use an https:// mirror`,
-      );
-    }
-    return { staging, missing };
-  } catch (err) {
-    await discardStaging(staging, slot);
-    if (err instanceof UserError) throw err;
-    if (err instanceof HttpStatusError && err.status === 404) {
-      throw new UserError(
-        `${shown} answered 404 although its checksum exists: check the mirror in 'cdn-base-url'`,
-      );
-    }
-    // Only faults worth another try were retried (a 403 is final).
-    const tail = isRetryable(err) ? '; the step retried and gave up' : '';
-    throw new UserError(`Could not download ${shown}: ${describeNetworkError(err)}${tail}`);
-  }
-}
+// The network half of an install (HTTP client, TLS, zlib, tar, semver) loads only when the
+// tool cache cannot serve the request: a warm install does not pay for it.
+const expectedChecksum = async (
+  ...args: Parameters<typeof import('./network-steps').expectedChecksum>
+) => (await import('./network-steps')).expectedChecksum(...args);
+const downloadInto = async (...args: Parameters<typeof import('./network-steps').downloadInto>) =>
+  (await import('./network-steps')).downloadInto(...args);
 
 /**
  * Installs the requested Teleport binaries: resolves version and edition, then takes them

@@ -46,6 +46,9 @@ export interface CiPlatform {
   isDebug(): boolean;
   /** The platform's OIDC ID token for `audience`. */
   getIDToken(audience: string): Promise<string>;
+  /** Starts loading the code `getIDToken` runs, so that a request made soon after does not
+   *  wait for it (where the platform loads it lazily). */
+  preloadIDToken?(): void;
   /** Marks the step failed with a one-line message. */
   fail(message: string): void;
   /** A per-job scratch folder the platform cleans (RUNNER_TEMP on GitHub). */

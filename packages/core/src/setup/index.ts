@@ -1,2 +1,2 @@
-// What the setup action's entry point imports.
-export { runSetup } from './run-setup';
+// What the setup action's input check imports; the rest of the step is `./run`.
+export { readSetupInputs } from './run-setup';

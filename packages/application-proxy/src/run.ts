@@ -1,0 +1,17 @@
+import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
+import {
+  type AuthInputs,
+  applicationProxyAction,
+  type SettingsOf,
+} from '@teleport-actions/core/auth';
+import { runCheckedAuth } from '@teleport-actions/core/auth/run';
+import pkg from '../package.json' with { type: 'json' };
+
+const action = applicationProxyAction(pkg.version);
+
+/** The rest of the main step, with the inputs main.ts checked: find tbot, join, write, publish. */
+export function run(inputs: AuthInputs<SettingsOf<typeof action>>): Promise<void> {
+  return runEntryPoint(githubPlatform(), 'application-proxy', (platform) =>
+    runCheckedAuth(platform, action, inputs),
+  );
+}

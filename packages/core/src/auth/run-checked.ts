@@ -1,0 +1,26 @@
+import type { CiPlatform } from '../platform/platform';
+import { detectTbot } from '../tbot/detect';
+import type { AuthAction } from './auth-action';
+import type { AuthInputs } from './run-auth';
+
+/**
+ * The rest of an auth action's main step, once its inputs are checked (an action's `run.ts`):
+ * `tbot version` runs while the code that joins and writes (and the ID token client) loads,
+ * rather than after it; both are on the step's way to its first request, and one needs the
+ * CPU, the other mostly waits.
+ */
+export async function runCheckedAuth<S>(
+  platform: CiPlatform,
+  action: AuthAction<S>,
+  inputs: AuthInputs<S>,
+): Promise<void> {
+  const tbotFound = detectTbot(platform.env, 'tbot', platform.setupHint);
+  // Awaited in joinAndWrite; this only keeps a failure that comes while the code is still
+  // loading from being reported as unhandled (it is reported there, as it always was).
+  tbotFound.catch(() => {});
+  const joinCode = import('./join-and-write');
+  // The ID token is asked for once tbot is found: its client loads in the same wait.
+  platform.preloadIDToken?.();
+  const { joinAndWrite } = await joinCode;
+  await joinAndWrite({ platform, action, ...inputs, tbotFound });
+}
