@@ -106,7 +106,11 @@ const builtinsViaRequire: Plugin = {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== 'import-statement' && args.kind !== 'dynamic-import') return undefined;
       if (!isBuiltin(args.path)) return undefined;
-      return { path: `node:${args.path.replace(/^node:/, '')}`, namespace: BUILTIN_PREFIX };
+      const path = `node:${args.path.replace(/^node:/, '')}`;
+      // A dynamic import() runs when the module is needed: Node's own ES module of the
+      // built-in is right there (a shim's namespace would lose its named exports).
+      if (args.kind === 'dynamic-import') return { path, external: true };
+      return { path, namespace: BUILTIN_PREFIX };
     });
     b.onLoad({ filter: /.*/, namespace: BUILTIN_PREFIX }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,

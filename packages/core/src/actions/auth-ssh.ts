@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthAction } from '../auth/run-auth';
 import { sshTroubleshooting } from './ssh-troubleshooting';
@@ -31,9 +32,13 @@ export function authSshAction(version: string): AuthAction<undefined> {
       if (!auth.disableEnvVars) platform.exportVariable(SSH_CONFIG_VARIABLE, sshConfig);
       platform.setOutput('known-hosts', join(dir, 'known_hosts'));
       platform.setOutput('identity-file', join(dir, 'identity'));
-      const { readFile } = await import('node:fs/promises');
       // The summary's cluster list only: a config tbot did not write leaves it out.
-      const text = await readFile(sshConfig, 'utf8').catch(() => '');
+      let text = '';
+      try {
+        text = readFileSync(sshConfig, 'utf8');
+      } catch {
+        // no ssh_config: no cluster row
+      }
       const clusters = sshConfigClusters(text);
       const rows: Array<[string, string]> = [['ssh config', sshConfig]];
       if (clusters.length > 0) {
