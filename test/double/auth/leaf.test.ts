@@ -134,8 +134,11 @@ describe('SSH sessions Teleport allows or refuses', () => {
   it('per-session MFA on a root role does not reach the leaf: its mapped roles decide', () => {
     root.addRole({ name: 'ops-mfa', logins: ['ci'], require_session_mfa: true });
     expect(
-      root.sshAccess(caller(['ops', 'ops-mfa']), { cluster: 'leaf.test', host: 'node-1', login: 'ci' })
-        .addr,
+      root.sshAccess(caller(['ops', 'ops-mfa']), {
+        cluster: 'leaf.test',
+        host: 'node-1',
+        login: 'ci',
+      }).addr,
     ).toBe('127.0.0.1:3');
   });
 
