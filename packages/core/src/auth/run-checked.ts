@@ -1,3 +1,4 @@
+import { GITHUB_AUDIENCE } from '../join/github-audience';
 import type { CiPlatform } from '../platform/platform';
 import { detectTbot } from '../tbot/detect';
 import type { AuthAction } from './auth-action';
@@ -19,8 +20,10 @@ export async function runCheckedAuth<S>(
   // loading from being reported as unhandled (it is reported there, as it always was).
   tbotFound.catch(() => {});
   const joinCode = import('./join-and-write');
-  // The ID token is asked for once tbot is found: its client loads in the same wait.
-  platform.preloadIDToken?.();
+  // The join's ID token is fetched in the same wait (the preflight takes it once tbot is
+  // found): the request is on the step's way whatever tbot says.
+  if (platform.joinMethod === 'github') platform.prefetchIDToken?.(GITHUB_AUDIENCE);
+  else platform.preloadIDToken?.();
   const { joinAndWrite } = await joinCode;
   await joinAndWrite({ platform, action, ...inputs, tbotFound });
 }

@@ -1,10 +1,10 @@
 import { UserError } from '../errors';
 import type { CiPlatform } from '../platform/platform';
 import { decodeClaims } from './claims';
+import { GITHUB_AUDIENCE } from './github-audience';
 import { explainClaims, type JoinPreflight } from './id-token';
 
-/** tbot asks GitHub for this audience and the auth server checks it (teleport-behaviour.md §4.1, §4.2). */
-export const GITHUB_AUDIENCE = 'teleport.cluster.local';
+export { GITHUB_AUDIENCE };
 
 /** The claims a `github` join token's allow rules can match (teleport-behaviour.md §4.2). */
 export const GITHUB_RULE_CLAIMS = [

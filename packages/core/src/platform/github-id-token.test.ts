@@ -6,7 +6,8 @@ import { githubPlatform } from './github';
 
 let server: Server | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
+  if (!server) return;
+  server.closeAllConnections();
   await new Promise((r) => server?.close(r));
   server = undefined;
 });
@@ -44,5 +45,42 @@ describe('the GitHub ID token request is bounded', () => {
     expect(token).toBe('header.payload.signature');
     expect(seen[0]!.headers.authorization).toBe('Bearer request-bearer');
     expect(seen[0]!.url).toBe('/idtoken?api-version=2.0&audience=teleport.cluster.local');
+  });
+});
+
+describe('an ID token fetched ahead of its use', () => {
+  it('is one request, taken by the next getIDToken for its audience; a later one asks again', async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ value: `h.p.s${requests}` }));
+    });
+    const platform = githubPlatform(envFor(url));
+    platform.prefetchIDToken?.('teleport.cluster.local');
+    await new Promise((r) => setTimeout(r, 50)); // the request is under way meanwhile
+    expect(requests).toBe(1);
+    expect(await platform.getIDToken('teleport.cluster.local')).toBe('h.p.s1');
+    expect(requests).toBe(1);
+    expect(await platform.getIDToken('teleport.cluster.local')).toBe('h.p.s2');
+  });
+
+  it("its failure reaches the preflight's message, and is not reported before", async () => {
+    const url = await serve((_req, res) => {
+      res.statusCode = 500;
+      res.end('no');
+    });
+    const platform = githubPlatform(envFor(url));
+    platform.prefetchIDToken?.('teleport.cluster.local');
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(githubPreflight(platform)).rejects.toThrow(
+      /^Could not get a GitHub ID token for audience teleport\.cluster\.local: /,
+    );
+  });
+
+  it('without the runner variables nothing is fetched; the preflight says what to add', async () => {
+    const platform = githubPlatform({});
+    platform.prefetchIDToken?.('teleport.cluster.local');
+    await expect(githubPreflight(platform)).rejects.toThrow(/add 'permissions: id-token: write'/);
   });
 });

@@ -49,6 +49,9 @@ export interface CiPlatform {
   /** Starts loading the code `getIDToken` runs, so that a request made soon after does not
    *  wait for it (where the platform loads it lazily). */
   preloadIDToken?(): void;
+  /** Starts the ID token request for `audience` now; the next `getIDToken(audience)` takes
+   *  its answer (or its error). For a request that would otherwise wait on other work. */
+  prefetchIDToken?(audience: string): void;
   /** Marks the step failed with a one-line message. */
   fail(message: string): void;
   /** A per-job scratch folder the platform cleans (RUNNER_TEMP on GitHub). */
