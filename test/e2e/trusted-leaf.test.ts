@@ -164,6 +164,9 @@ describe('trusted leaf cluster', () => {
     // One block pair per cluster: the root's and the leaf's.
     expect(job.steps[2]!.log).toMatch(/^4$/m);
     expect(job.summary).toContain(`| SSH clusters | \`${ROOT}, ${LEAF} (trusted leaf)\` |`);
+    expect(job.log).toContain(
+      `The ssh config also reaches trusted leaf clusters through ${ROOT}'s proxy: <node>.${LEAF}`,
+    );
     expect(tunnelsTo(`node-1.${LEAF}`).at(-1)).toMatchObject({ cluster: LEAF, ok: true });
   });
 

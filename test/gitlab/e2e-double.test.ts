@@ -165,6 +165,9 @@ describe('ssh component with the real teleport-ci against the Teleport double', 
       inputs: { leaf_cluster: LEAF },
     });
     expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(
+      `also reaches trusted leaf clusters through ${CLUSTER}'s proxy: <node>.${LEAF}`,
+    );
     expectNoSecrets(r.output, jwt);
     const { stdout } = await execP('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
     expect(stdout.trim()).toBe(marker);

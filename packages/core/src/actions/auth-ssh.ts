@@ -44,6 +44,12 @@ export function authSshAction(version: string): AuthAction<undefined> {
       if (clusters.length > 0) {
         const [root, ...leaves] = clusters;
         rows.push(['SSH clusters', [root, ...leaves.map((l) => `${l} (trusted leaf)`)].join(', ')]);
+        // Every platform's log says it (the CLI has no job summary).
+        if (leaves.length > 0) {
+          platform.log.info(
+            `The ssh config also reaches trusted leaf clusters through ${root}'s proxy: ${leaves.map((l) => `<node>.${l}`).join(', ')}`,
+          );
+        }
       }
       return rows;
     },
