@@ -530,54 +530,38 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
     },
     visibleLeafClusters,
     sshAccess(caller, target) {
-      const held = caller.roles.flatMap((r) => roles.get(r) ?? []);
-      if (!target.cluster || target.cluster === clusterName) {
-        const node = service.findNode(target.host);
-        const resource = node && { name: node.hostname, labels: node.labels ?? {} };
-        const restricted = held.some((r) => r.nodes || r.node_labels);
-        if (
-          !node ||
-          !resource ||
-          (restricted && !held.some((r) => allowedBy(r.nodes, r.node_labels, resource)))
-        ) {
-          // paraphrase: Teleport answers as if the node did not exist.
-          throw notFound(
-            `failed to dial target host: no node named "${target.host}" in cluster "${clusterName}"`,
-          );
-        }
-        // sshd itself checks the login against the certificate's principals (the root roles').
-        checkSession(
-          held,
-          node,
-          { username: caller.username, login: target.login, cluster: clusterName },
-          false,
-        );
-        return node;
-      }
-      const leaf = leaves.get(target.cluster);
-      if (!leaf || !visibleLeafClusters(caller.roles).includes(leaf)) {
+      const local = !target.cluster || target.cluster === clusterName;
+      const leaf = local ? undefined : leaves.get(target.cluster);
+      if (!local && (!leaf || !visibleLeafClusters(caller.roles).includes(leaf))) {
         throw notFound(`cluster "${target.cluster}" is not found`); // paraphrase
       }
-      const mapped = mapRoles(leaf, caller.roles);
-      const node = leaf.auth.findNode(target.host);
-      const resource = node && { name: node.hostname, labels: node.labels ?? {} };
-      const restricted = mapped.some((r) => r.nodes || r.node_labels);
-      if (
-        !node ||
-        !resource ||
-        mapped.length === 0 ||
-        (restricted && !mapped.some((r) => allowedBy(r.nodes, r.node_labels, resource)))
-      ) {
+      // A leaf decides with the roles its role_map gives the certificate's roles.
+      const set = leaf
+        ? mapRoles(leaf, caller.roles)
+        : caller.roles.flatMap((r) => roles.get(r) ?? []);
+      const nodeCluster = leaf?.name ?? clusterName;
+      const node = (leaf?.auth ?? service).findNode(target.host);
+      const restricted = set.some((r) => r.nodes || r.node_labels);
+      const visible =
+        node &&
+        set.length > 0 &&
+        (!restricted ||
+          set.some((r) =>
+            allowedBy(r.nodes, r.node_labels, { name: node.hostname, labels: node.labels ?? {} }),
+          ));
+      if (!node || !visible) {
+        // paraphrase: Teleport answers as if the node did not exist.
         throw notFound(
-          `failed to dial target host: no node named "${target.host}" in cluster "${leaf.name}"`,
+          `failed to dial target host: no node named "${target.host}" in cluster "${nodeCluster}"`,
         );
       }
-      // The leaf decides with the mapped roles; its sshd also checks the certificate's principals.
+      // A local node's sshd checks the login against the certificate's principals (the root
+      // roles' logins); a leaf's checks them too, after the leaf's roles granted the login.
       checkSession(
-        mapped,
+        set,
         node,
-        { username: caller.username, login: target.login, cluster: leaf.name },
-        true,
+        { username: caller.username, login: target.login, cluster: nodeCluster },
+        leaf !== undefined,
       );
       return node;
     },
