@@ -123,10 +123,17 @@ jobs:
 `,
       await runnerFor(double, { env: { ...double.env, PATH: '/usr/bin:/bin' } }),
     );
+    // The job has no id-token permission either: tbot's absence is the error to fix first.
     expectOneLineFailure(
       job,
       /^auth: tbot was not found on PATH: add 'uses: teleport-actions\/setup@v1'/,
     );
+    // Nothing was made while tbot was being looked for.
+    expect(
+      (await readdir(job.workDir, { recursive: true })).filter((p) =>
+        String(p).includes('teleport-'),
+      ),
+    ).toEqual([]);
   });
 
   it.each([

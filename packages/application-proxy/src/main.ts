@@ -1,11 +1,12 @@
 import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
-import { applicationProxyAction, readAuthInputs } from '@teleport-actions/core/auth';
+import { applicationProxyAction, startAuth } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-// The inputs are checked here; the rest of the step (./run) loads once they are good.
+// The inputs are checked here and tbot's version asked; the rest of the step (./run) loads
+// once they are good, while tbot answers.
 await checkThenRun(
   githubCheckPlatform(),
   'application-proxy',
-  (platform) => readAuthInputs(platform, applicationProxyAction(pkg.version)),
+  (platform) => startAuth(platform, applicationProxyAction(pkg.version)),
   () => import('./run'),
 );

@@ -1,11 +1,12 @@
 import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
-import { applicationTunnelAction, readAuthInputs } from '@teleport-actions/core/auth';
+import { applicationTunnelAction, startAuth } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-// The inputs are checked here; the rest of the step (./run) loads once they are good.
+// The inputs are checked here and tbot's version asked; the rest of the step (./run) loads
+// once they are good, while tbot answers.
 await checkThenRun(
   githubCheckPlatform(),
   'application-tunnel',
-  (platform) => readAuthInputs(platform, applicationTunnelAction(pkg.version)),
+  (platform) => startAuth(platform, applicationTunnelAction(pkg.version)),
   () => import('./run'),
 );

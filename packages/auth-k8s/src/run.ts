@@ -1,12 +1,12 @@
 import { githubPlatform, runEntryPoint } from '@teleport-actions/core';
-import { type AuthInputs, authK8sAction, type SettingsOf } from '@teleport-actions/core/auth';
+import { authK8sAction, type SettingsOf, type StartedAuth } from '@teleport-actions/core/auth';
 import { runCheckedAuth } from '@teleport-actions/core/auth/run';
 import pkg from '../package.json' with { type: 'json' };
 
 const action = authK8sAction(pkg.version);
 
 /** The rest of the main step, with the inputs main.ts checked: find tbot, join, write, publish. */
-export function run(inputs: AuthInputs<SettingsOf<typeof action>>): Promise<void> {
+export function run(inputs: StartedAuth<SettingsOf<typeof action>>): Promise<void> {
   return runEntryPoint(githubPlatform(), 'auth-k8s', (platform) =>
     runCheckedAuth(platform, action, inputs),
   );

@@ -1,11 +1,12 @@
 import { checkThenRun, githubCheckPlatform } from '@teleport-actions/core';
-import { databaseTunnelAction, readAuthInputs } from '@teleport-actions/core/auth';
+import { databaseTunnelAction, startAuth } from '@teleport-actions/core/auth';
 import pkg from '../package.json' with { type: 'json' };
 
-// The inputs are checked here; the rest of the step (./run) loads once they are good.
+// The inputs are checked here and tbot's version asked; the rest of the step (./run) loads
+// once they are good, while tbot answers.
 await checkThenRun(
   githubCheckPlatform(),
   'database-tunnel',
-  (platform) => readAuthInputs(platform, databaseTunnelAction(pkg.version)),
+  (platform) => startAuth(platform, databaseTunnelAction(pkg.version)),
   () => import('./run'),
 );

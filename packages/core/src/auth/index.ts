@@ -7,4 +7,10 @@ export { authK8sAction } from '../actions/auth-k8s';
 export { authSshAction } from '../actions/auth-ssh';
 export { databaseTunnelAction } from '../actions/database-tunnel';
 export { runAuthPost } from './post';
-export { type AuthInputs, readAuthInputs, type SettingsOf } from './run-auth';
+export {
+  type AuthInputs,
+  readAuthInputs,
+  type SettingsOf,
+  type StartedAuth,
+  startAuth,
+} from './run-auth';

@@ -1,11 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors';
 import { type FailureContext, tbotFailureCause } from '../join/failure-hints';
+import type { JoinPreflight } from '../join/id-token';
 import { joinPreflight } from '../join/preflight';
 import type { CiPlatform } from '../platform/platform';
 import { type IssuedIdentity, readIssuedIdentity } from '../tbot/certificate';
-import { type BotConfig, renderTbotConfig } from '../tbot/config';
+import { type BotConfig, renderTbotConfig, warmUpTbotConfig } from '../tbot/config';
 import { detectTbot, type TbotBinary } from '../tbot/detect';
 import { requireFeature, requireJoinMethod } from '../tbot/features';
 import { runTbotOnce, startTbotBackground, TbotFailedError, tbotEnv } from '../tbot/process';
@@ -14,6 +16,7 @@ import { checkOutputsWritten } from '../tbot/written-files';
 import type { AuthAction, AuthContext } from './auth-action';
 import { lockDown, makeCredentialsDir, useCredentialsDir } from './credentials';
 import { type AuthInputs, readAuthInputs } from './run-auth';
+import type { AuthSettings } from './settings';
 import { STATE, WORK_FILES } from './state';
 import { summaryTable } from './summary';
 
@@ -31,6 +34,19 @@ function logJoined(platform: CiPlatform, who: IssuedIdentity): void {
   platform.log.info(
     `Joined as ${who.user} with roles ${who.roles.join(', ') || '(all)'}; credentials expire ${who.expires.toISOString()}`,
   );
+}
+
+/**
+ * The part of a join that needs no tbot version and leaves nothing behind: the ID token's check
+ * (its claims shown), and the YAML library's first document, which costs a few ms of compiling.
+ */
+async function prepareJoin(
+  platform: CiPlatform,
+  auth: AuthSettings,
+): Promise<JoinPreflight | undefined> {
+  const preflight = joinPreflight(platform, platform.joinMethod, auth.proxy);
+  warmUpTbotConfig();
+  return preflight;
 }
 
 /** Everything after the inputs: find tbot, check the ID token, join, write, publish. */
@@ -54,14 +70,23 @@ export async function joinAndWrite<S>({
     const { refuseLeafCluster } = await import('../actions/leaf-cluster');
     await refuseLeafCluster(platform, auth.proxy, action.leafRefused);
   }
-  const tbot = await (tbotFound ?? detectTbot(platform.env, 'tbot', platform.setupHint));
+  const found = tbotFound ?? detectTbot(platform.env, 'tbot', platform.setupHint);
+  // What needs no tbot version is done while tbot answers (tens of ms for a real one).
+  const [tbotAnswer, preflightAnswer] = await Promise.allSettled([
+    found,
+    prepareJoin(platform, auth),
+  ]);
+  // The errors in the order a user fixes them: tbot itself, its version, then the ID token.
+  if (tbotAnswer.status === 'rejected') throw tbotAnswer.reason;
+  const tbot = tbotAnswer.value;
   platform.log.info(`Using tbot ${tbot.version}${tbot.enterprise ? ' (Enterprise)' : ''}`);
   requireJoinMethod(tbot.version, platform.joinMethod, 'join-method');
   checkRegistrationSecretEnv(platform.env, tbot.version, platform.joinMethod);
   for (const { feature, input } of action.requires?.(settings) ?? []) {
     requireFeature(tbot.version, feature, input);
   }
-  const preflight = await joinPreflight(platform, platform.joinMethod, auth.proxy);
+  if (preflightAnswer.status === 'rejected') throw preflightAnswer.reason;
+  const preflight = preflightAnswer.value;
 
   const dir = auth.out
     ? await useCredentialsDir(auth.out)
@@ -123,10 +148,10 @@ export async function joinAndWrite<S>({
         });
       } finally {
         // One run needs its configuration (which may hold a join secret) no longer.
-        await rm(workDir, { recursive: true, force: true });
+        rmSync(workDir, { recursive: true, force: true });
       }
-      await checkOutputsWritten(outputs);
-      await lockDown(dir);
+      checkOutputsWritten(outputs);
+      lockDown(dir);
     }
   } catch (err) {
     if (err instanceof TbotFailedError) {
@@ -137,8 +162,9 @@ export async function joinAndWrite<S>({
     throw err;
   }
 
-  const who = await readIssuedIdentity(join(dir, 'tlscert')).catch(() => undefined);
+  const issued = readIssuedIdentity(join(dir, 'tlscert')).catch(() => undefined);
   const rows = await action.publish(ctx, settings);
+  const who = await issued;
   platform.setOutput('destination-dir', dir);
   if (background) {
     // As the official actions: where tbot's diagnostics listen (`/readyz`, `/metrics`) and

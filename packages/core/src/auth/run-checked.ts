@@ -2,20 +2,20 @@ import { GITHUB_AUDIENCE } from '../join/github-audience';
 import type { CiPlatform } from '../platform/platform';
 import { detectTbot } from '../tbot/detect';
 import type { AuthAction } from './auth-action';
-import type { AuthInputs } from './run-auth';
+import type { AuthInputs, StartedAuth } from './run-auth';
 
 /**
  * The rest of an auth action's main step, once its inputs are checked (an action's `run.ts`):
- * `tbot version` runs while the code that joins and writes (and the ID token client) loads,
- * rather than after it; both are on the step's way to its first request, and one needs the
- * CPU, the other mostly waits.
+ * `tbot version`, started by the input check (`startAuth`) or here, runs while the code that
+ * joins and writes (and the ID token client) loads, rather than after it; both are on the
+ * step's way to its first request, and one needs the CPU, the other mostly waits.
  */
 export async function runCheckedAuth<S>(
   platform: CiPlatform,
   action: AuthAction<S>,
-  inputs: AuthInputs<S>,
+  { tbotVersion, ...inputs }: AuthInputs<S> & Partial<Pick<StartedAuth<S>, 'tbotVersion'>>,
 ): Promise<void> {
-  const tbotFound = detectTbot(platform.env, 'tbot', platform.setupHint);
+  const tbotFound = detectTbot(platform.env, 'tbot', platform.setupHint, tbotVersion);
   // Awaited in joinAndWrite; this only keeps a failure that comes while the code is still
   // loading from being reported as unhandled (it is reported there, as it always was).
   tbotFound.catch(() => {});

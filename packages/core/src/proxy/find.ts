@@ -1,4 +1,4 @@
-import semver from 'semver';
+import valid from 'semver/functions/valid';
 import { UserError } from '../errors';
 import { describeNetworkError, getText, HttpStatusError, withRetries } from '../net/http';
 import type { Logger } from '../platform/platform';
@@ -18,7 +18,7 @@ export interface ClusterInfo {
 /** Normalises a version reported by a proxy (`17.4.2`, `v17.4.2`). */
 export function parseReportedVersion(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
-  return semver.valid(raw.trim().replace(/^v/i, '')) ?? undefined;
+  return valid(raw.trim().replace(/^v/i, '')) ?? undefined;
 }
 
 /** Parses a `/webapi/find` body; anything that isn't Teleport's JSON is a clear error. */

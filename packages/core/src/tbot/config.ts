@@ -135,3 +135,20 @@ export function renderTbotConfig(cfg: BotConfig, tbotVersion: string): string {
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Renders a throw-away configuration. The YAML library's first document costs a few ms of
+ * compiling; a step that calls this while it waits on `tbot version` pays them there.
+ */
+export function warmUpTbotConfig(): void {
+  renderTbotConfig(
+    {
+      proxyServer: 'teleport.example.com:443',
+      joinMethod: 'token',
+      token: 'warm-up',
+      oneshot: true,
+      outputs: [{ type: 'identity', destination: { type: 'directory', path: '/nonexistent' } }],
+    },
+    '0.0.0',
+  );
+}

@@ -1,6 +1,6 @@
-import semver from 'semver';
+import valid from 'semver/functions/valid';
 import { UserError } from '../errors';
-import { execCapture } from './exec';
+import { askTbotVersion, type TbotVersionAnswer } from './version-answer';
 
 export interface TbotBinary {
   path: string;
@@ -15,31 +15,29 @@ export function parseTbotVersion(
   output: string,
 ): { version: string; enterprise: boolean } | undefined {
   const match = VERSION_LINE.exec(output);
-  const version = match?.[2] ? semver.valid(match[2]) : null;
+  const version = match?.[2] ? valid(match[2]) : null;
   return version ? { version, enterprise: Boolean(match?.[1]) } : undefined;
 }
 
 const INSTALL_HINT =
   "add 'uses: teleport-actions/setup@v1' (with 'version' or 'version: auto') before this step";
 
-/** Finds `tbot` (on PATH unless a path is given) and asks its version. */
+/**
+ * Finds `tbot` (on PATH unless a path is given) and asks its version, or reads the answer of a
+ * `tbot version` started earlier (`askTbotVersion`).
+ */
 export async function detectTbot(
   env: NodeJS.ProcessEnv,
   path = 'tbot',
   hint = INSTALL_HINT,
+  asked: Promise<TbotVersionAnswer> = askTbotVersion(env, path),
 ): Promise<TbotBinary> {
-  let result: Awaited<ReturnType<typeof execCapture>>;
-  try {
-    result = await execCapture(path, ['version'], { env });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`tbot was not found on PATH: ${hint}`);
-    }
-    throw err;
+  const answer = await asked;
+  if (answer.notFound) throw new UserError(`tbot was not found on PATH: ${hint}`);
+  if (answer.startError !== undefined) throw new Error(answer.startError);
+  const parsed = parseTbotVersion(answer.stdout);
+  if (answer.code !== 0 || !parsed) {
+    throw new UserError(`'${answer.path} version' did not print a Teleport version: ${hint}`);
   }
-  const parsed = parseTbotVersion(result.stdout);
-  if (result.code !== 0 || !parsed) {
-    throw new UserError(`'${path} version' did not print a Teleport version: ${hint}`);
-  }
-  return { path, ...parsed };
+  return { path: answer.path, ...parsed };
 }

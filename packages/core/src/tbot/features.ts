@@ -1,4 +1,5 @@
-import semver from 'semver';
+import gte from 'semver/functions/gte';
+import majorOf from 'semver/functions/major';
 import { UserError } from '../errors';
 import type { JoinMethod } from '../platform/join-methods';
 
@@ -45,17 +46,17 @@ export type Feature = keyof typeof FEATURES;
 /** The first release that has `feature` on `tbotVersion`'s line, or the first overall. */
 export function firstRelease(tbotVersion: string, feature: Feature): string {
   const lines: readonly string[] = FEATURES[feature].since;
-  const major = semver.major(tbotVersion);
-  return lines.find((v) => semver.major(v) === major) ?? lines[0]!;
+  const major = majorOf(tbotVersion);
+  return lines.find((v) => majorOf(v) === major) ?? lines[0]!;
 }
 
 export function supports(tbotVersion: string, feature: Feature): boolean {
   const lines: readonly string[] = FEATURES[feature].since;
-  const major = semver.major(tbotVersion);
-  const onLine = lines.find((v) => semver.major(v) === major);
-  if (onLine) return semver.gte(tbotVersion, onLine);
+  const major = majorOf(tbotVersion);
+  const onLine = lines.find((v) => majorOf(v) === major);
+  if (onLine) return gte(tbotVersion, onLine);
   // A major newer than every listed line inherited the feature from its branch point.
-  return major > semver.major(lines.at(-1)!);
+  return major > majorOf(lines.at(-1)!);
 }
 
 /** Fails with the first release that has it when the job's tbot lacks a feature an input asks for. */

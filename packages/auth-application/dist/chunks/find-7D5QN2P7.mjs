@@ -1,3 +1,0 @@
-// @teleport-actions/auth-application 1.0.0
-import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-CRQSI5YF.mjs";import"./chunk-TGA7M4MY.mjs";import"./chunk-CHASYYA5.mjs";import"./chunk-SMHWGB6W.mjs";import"./chunk-GROL5YQM.mjs";export{c as findCluster,b as parseFindResponse,a as parseReportedVersion};

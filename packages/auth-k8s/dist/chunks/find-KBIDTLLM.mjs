@@ -1,3 +1,0 @@
-// @teleport-actions/auth-k8s 1.0.0
-import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-QLH4WP6Y.mjs";import"./chunk-ZWMTKH57.mjs";import"./chunk-GVDCZPXL.mjs";import"./chunk-4722YLKH.mjs";import"./chunk-J5OUCA35.mjs";export{c as findCluster,b as parseFindResponse,a as parseReportedVersion};
