@@ -12,6 +12,8 @@ const doubles = [
 
 export default defineConfig({
   test: {
+    // One temporary folder per run, removed at its end (test/run-tmpdir.ts).
+    globalSetup: ['test/run-tmpdir.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,14 +1,17 @@
 // Remote actions (`owner/repo@ref`, `owner/repo/path@ref`) resolved through a local mapping,
 // run from a copy where the runner downloads actions: no network, nothing from the repository.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runAction, runWorkflow } from './index';
 import { parseRemoteUses } from './remote';
 import { repoRoot, step, tempJobs } from './test-helpers';
 
 const jobOpts = tempJobs();
+const execFileAsync = promisify(execFile);
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const runnerDir = join(repoRoot, 'test', 'runner');
 
@@ -101,6 +104,44 @@ jobs:
     expect(job.steps[0]!.log).toContain('first copy');
     expect(job.steps[2]!.log).toContain('first copy');
     expect(job.steps[2]!.log).not.toContain('changed');
+  });
+
+  it('copies a git work tree as a download holds it: tracked and new files, not what git ignores', async () => {
+    const src = await mkdtemp(join(tmpdir(), 'remote-git-'));
+    await execFileAsync('git', ['init', '-q', src]);
+    await writeFile(join(src, '.gitignore'), 'node_modules/\n.cache/\n');
+    await writeFile(
+      join(src, 'action.yml'),
+      'name: x\ndescription: x\nruns:\n  using: node20\n  main: main.mjs\n',
+    );
+    await writeFile(join(src, 'main.mjs'), 'console.log("from the copy")\n');
+    await execFileAsync('git', ['-C', src, 'add', '.']);
+    await writeFile(join(src, 'untracked.txt'), 'not yet committed\n');
+    for (const ignored of ['node_modules', '.cache']) {
+      await mkdir(join(src, ignored));
+      await writeFile(join(src, ignored, 'big.bin'), 'x');
+    }
+    const opts = await jobOpts({ remoteActions: { 'o/r@v1': src } });
+    const job = await runWorkflow(
+      `
+on: push
+jobs:
+  j:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: o/r@v1
+`,
+      opts,
+    );
+    expect(job.status, job.log).toBe('success');
+    expect(job.steps[0]!.log).toContain('from the copy');
+    const copy = join(opts.workDir!, '_actions', 'o', 'r', 'v1');
+    expect((await readdir(copy)).sort()).toEqual([
+      '.gitignore',
+      'action.yml',
+      'main.mjs',
+      'untracked.txt',
+    ]);
   });
 
   it('fails the step with a one-line reason for an unmapped ref, a missing path or a wrong ref', async () => {

@@ -4,9 +4,11 @@
  * where the runner downloads actions (`<workDir>/_actions/<owner>/<repo>/<ref>`), once per job,
  * so the action runs from outside the repository under test, as on GitHub.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 
 export interface RemoteActionRef {
   owner: string;
@@ -43,6 +45,25 @@ function lookup(
 }
 
 /**
+ * What a download of the repository at a ref holds, when `source` is a git work tree: the
+ * files git tracks or would add (not what it ignores: `node_modules`, build caches, ...), and
+ * the folders on their way, as paths relative to `source`. `undefined` for a plain folder.
+ */
+async function repositoryContent(source: string): Promise<Set<string> | undefined> {
+  const listed = await promisify(execFile)(
+    'git',
+    ['-C', source, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  ).catch(() => undefined);
+  if (!listed) return undefined;
+  const wanted = new Set<string>();
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    for (let path = file; path !== '.' && !wanted.has(path); path = dirname(path)) wanted.add(path);
+  }
+  return wanted;
+}
+
+/**
  * The folder a remote action runs from: the mapped local copy, copied under
  * `<workDir>/_actions/<owner>/<repo>/<ref>` on first use in the job, plus the action's path.
  */
@@ -66,9 +87,14 @@ export async function resolveRemoteAction(
   const downloaded = join(workDir, '_actions', ref.owner, ref.repo, ref.ref);
   if (!existsSync(downloaded)) {
     await mkdir(downloaded, { recursive: true });
+    const wanted = await repositoryContent(source);
     await cp(source, downloaded, {
       recursive: true,
-      filter: (src) => !/[\\/](\.git|node_modules)$/.test(src),
+      filter: (src) => {
+        const path = relative(source, src);
+        if (path === '') return true;
+        return wanted ? wanted.has(path) : !/(^|[\\/])(\.git|node_modules)$/.test(path);
+      },
     });
   }
   return ref.path ? join(downloaded, ref.path) : downloaded;
