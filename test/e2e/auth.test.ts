@@ -171,6 +171,37 @@ describe('happy paths with the real consumers', () => {
     expect(job.steps.at(-1)!.log).toContain(`Deleted the credentials in ${dir}`);
   });
 
+  it('auth-ssh: the proxy finds a node by name and registered port; an OpenSSH node on 22 needs -p 22', async () => {
+    const auth = double.auth!;
+    const node = auth.findNode(NODE)!;
+    const marker = `port-22-${Date.now()}`;
+    // node-1 as an OpenSSH (agentless) node registers its sshd's port, 22 (teleport-behaviour.md §3.3).
+    auth.addNode({ ...node, registeredPort: '22' });
+    try {
+      const job = await run([
+        { uses: './packages/auth-ssh', id: 'auth', with: teleport },
+        {
+          run: [
+            `if ssh -F \${{ steps.auth.outputs.ssh-config }} ${LOGIN}@${NODE} true; then echo REACHED-ON-3022; fi`,
+            `ssh -F \${{ steps.auth.outputs.ssh-config }} -p 22 ${LOGIN}@${NODE} "echo ${marker} >> ~/run_log"`,
+          ].join('\n'),
+        },
+      ]);
+      expectSuccess(job);
+      expect(job.steps[2]!.log).not.toMatch(/^REACHED-ON-3022$/m);
+      expect(job.steps[2]!.log).toContain('failed to dial target host');
+      const { stdout } = await exec('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+      expect(stdout.trim()).toBe(marker);
+      const tries = auth.tunnels.filter((t) => t.name === NODE).slice(-2);
+      expect(tries[0]!.error).toBe(
+        `failed to dial target host: no node named "${NODE}" on port 3022 in cluster "teleport.example.test"`,
+      );
+      expect(tries[1]!.ok).toBe(true);
+    } finally {
+      auth.addNode(node);
+    }
+  });
+
   it('auth: tsh-style identity file and TELEPORT_* variables for later steps', async () => {
     const job = await run([
       { uses: './packages/auth', id: 'auth', with: teleport },

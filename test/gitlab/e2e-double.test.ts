@@ -178,6 +178,28 @@ describe('ssh component with the real teleport-ci against the Teleport double', 
     });
   });
 
+  it('port: the job reaches an OpenSSH node registered on port 22, which the proxy finds by that port', async () => {
+    const auth = double.auth!;
+    const node = auth.findNode(`node-1.${CLUSTER}`)!;
+    auth.addNode({ ...node, registeredPort: '22' });
+    try {
+      const marker = `gitlab-port-${Date.now()}`;
+      const jwt = await gitlabJwt(CLUSTER);
+      const r = await runSshJob(jwt, `echo ${marker} >> ~/run_log`, {
+        repo,
+        variables: { TELEPORT_CI_BIN: CLI },
+        env: { PATH: cleanPath() },
+        inputs: { port: '22' },
+      });
+      expect(r.code, r.output).toBe(0);
+      const { stdout } = await execP('bash', ['-c', `tail -n 1 ~${LOGIN}/run_log`]);
+      expect(stdout.trim()).toBe(marker);
+      expect(auth.tunnels.at(-1)).toMatchObject({ name: `node-1.${CLUSTER}`, ok: true });
+    } finally {
+      auth.addNode(node);
+    }
+  });
+
   it('a token with the wrong audience fails the job with the preflight message', async () => {
     const marker = `gitlab-e2e-wrong-aud-${Date.now()}`;
     const jwt = await gitlabJwt('https://gitlab.example.test');

@@ -176,3 +176,23 @@ spec:
     ).toThrow('require_session_mfa: expected true or false, got "hardware_key"');
   });
 });
+
+describe('how the proxy finds a node: host name and registered port (RouteToServerScore)', () => {
+  it('matches the port the node registered (3022 unless set), or any port for 0 or none', () => {
+    expect(root.findNode('node-1.root.test', '3022')?.addr).toBe('127.0.0.1:1');
+    expect(root.findNode('node-1', '0')?.addr).toBe('127.0.0.1:1');
+    expect(root.findNode('node-1')?.addr).toBe('127.0.0.1:1');
+    expect(root.findNode('node-1', '22')).toBeUndefined();
+    leaf.addNode({ hostname: 'openssh-1', addr: '127.0.0.1:6', registeredPort: '22' });
+    expect(leaf.findNode('openssh-1.leaf.test', '22')?.addr).toBe('127.0.0.1:6');
+    expect(leaf.findNode('openssh-1', '3022')).toBeUndefined();
+  });
+
+  it('a port no node registered is refused as an unknown node, naming the port', () => {
+    expect(() =>
+      root.sshAccess(caller(['ops']), { cluster: '', host: 'node-1', port: '2222', login: 'ci' }),
+    ).toThrow(
+      'failed to dial target host: no node named "node-1" on port 2222 in cluster "root.test"',
+    );
+  });
+});

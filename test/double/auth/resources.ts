@@ -178,8 +178,14 @@ export interface RoleMapping {
 export interface SshNode {
   /** Short host name, e.g. `node-1`; reachable as `node-1.<cluster>`. */
   hostname: string;
-  /** `host:port` of the real sshd. */
+  /** `host:port` of the real sshd: where the proxy dials. */
   addr: string;
+  /**
+   * The port in the address the node registered with (Teleport's `spec.addr`), `3022` (a
+   * Teleport SSH service's) unless set: the proxy finds a node by host name and this port
+   * (teleport-behaviour.md §3.3). The double's sshd listens elsewhere (`addr`).
+   */
+  registeredPort?: string;
   labels?: Record<string, string>;
   /**
    * `host:port` where the same sshd refuses every login: the tunnel sends a connection Teleport
@@ -187,6 +193,16 @@ export interface SshNode {
    * (publickey)` instead of a dropped connection.
    */
   refuseAddr?: string;
+}
+
+/** The port a node registered (`3022`, a Teleport SSH service's, unless set). */
+export function registeredPort(node: SshNode): string {
+  return node.registeredPort ?? '3022';
+}
+
+/** The address a node registered, as `tsh ls` lists it: its host, with `registeredPort`. */
+export function registeredAddr(node: SshNode): string {
+  return `${node.addr.slice(0, node.addr.lastIndexOf(':'))}:${registeredPort(node)}`;
 }
 
 export interface KubeCluster {

@@ -290,7 +290,8 @@ export function mountAuth(proxy: ProxyServer, auth: AuthService): { tunnels: Tun
         record.login = login;
         let node: SshNode;
         try {
-          node = auth.sshAccess(caller, { cluster, host: name, login });
+          const port = ctx.url.searchParams.get('port') ?? '';
+          node = auth.sshAccess(caller, { cluster, host: name, port, login });
         } catch (err) {
           if (!(err instanceof SshRefused) || !err.node.refuseAddr) throw err;
           // Teleport refuses inside the SSH handshake: the client gets Permission denied

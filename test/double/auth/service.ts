@@ -29,6 +29,8 @@ import {
   type KubeCluster,
   type Role,
   type RoleMapping,
+  registeredAddr,
+  registeredPort,
   type SshNode,
   TeleportError,
   type TokenResource,
@@ -152,7 +154,7 @@ export interface AuthService {
    */
   sshAccess(
     caller: IssuedRecord,
-    target: { cluster: string; host: string; login: string },
+    target: { cluster: string; host: string; port?: string; login: string },
   ): SshNode;
   /** Every join attempt, in order, with the denial message when refused. */
   joins: JoinRecord[];
@@ -168,7 +170,12 @@ export interface AuthService {
   certs(caller: IssuedRecord, req: CertsRequest): Promise<CertsResponse>;
   /** The record of a certificate this auth issued (undefined: not ours). */
   lookup(serial: string): IssuedRecord | undefined;
-  findNode(host: string): SshNode | undefined;
+  /**
+   * The node a request for `host` and `port` reaches (teleport-behaviour.md §3.3): by host name
+   * (short or `<name>.<cluster>`), and by the port it registered unless `port` is empty or `0`.
+   * (A node on a reverse tunnel is found by name alone; the double's nodes are all dialled.)
+   */
+  findNode(host: string, port?: string): SshNode | undefined;
   role(name: string): Role | undefined;
   app(name: string): App | undefined;
   database(name: string): Database | undefined;
@@ -540,7 +547,7 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         ? mapRoles(leaf, caller.roles)
         : caller.roles.flatMap((r) => roles.get(r) ?? []);
       const nodeCluster = leaf?.name ?? clusterName;
-      const node = (leaf?.auth ?? service).findNode(target.host);
+      const node = (leaf?.auth ?? service).findNode(target.host, target.port);
       const restricted = set.some((r) => r.nodes || r.node_labels);
       const visible =
         node &&
@@ -551,8 +558,9 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
           ));
       if (!node || !visible) {
         // paraphrase: Teleport answers as if the node did not exist.
+        const onPort = target.port && target.port !== '0' ? ` on port ${target.port}` : '';
         throw notFound(
-          `failed to dial target host: no node named "${target.host}" in cluster "${nodeCluster}"`,
+          `failed to dial target host: no node named "${target.host}"${onPort} in cluster "${nodeCluster}"`,
         );
       }
       // A local node's sshd checks the login against the certificate's principals (the root
@@ -566,10 +574,12 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
       return node;
     },
     lookup: (serial) => bySerial.get(serial.toLowerCase().replace(/^0+/, '')),
-    findNode(hostName) {
+    findNode(hostName, port) {
       const suffix = `.${clusterName}`;
       const short = hostName.endsWith(suffix) ? hostName.slice(0, -suffix.length) : hostName;
-      return nodes.get(short) ?? nodes.get(hostName);
+      const node = nodes.get(short) ?? nodes.get(hostName);
+      if (!node || !port || port === '0') return node;
+      return port === registeredPort(node) ? node : undefined;
     },
     role: (name) => roles.get(name),
     app: (name) => apps.get(name),
@@ -590,7 +600,8 @@ export async function createAuth(opts: AuthOptions): Promise<AuthService> {
         .map((n) => ({
           hostname: n.hostname,
           id: nodeId(n.hostname),
-          addr: n.addr,
+          // What the node registered, as tsh lists it (not where the double's sshd listens).
+          addr: registeredAddr(n),
           labels: { ...(n.labels ?? {}) },
         }));
     },

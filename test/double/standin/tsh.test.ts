@@ -125,7 +125,8 @@ describe('tsh ls with an identity file', () => {
     const r = await tshRun(withId(ids.all, 'ls'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    const addr = `${double.auth!.sshd!.host}:${double.auth!.sshd!.port}`;
+    // The address node-1 registered (a Teleport SSH service's port), not where its sshd listens.
+    const addr = `${double.auth!.sshd!.host}:3022`;
     const w = Math.max('Address'.length, addr.length) + 1;
     const labels = 'env=prod,example.com/team=data,teleport.dev/origin';
     const lw = labels.length + 1;

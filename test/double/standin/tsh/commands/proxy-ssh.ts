@@ -30,7 +30,7 @@ export async function proxySshCommand(p: TshArgs): Promise<void> {
   const s = await openSession(p);
   const socket = await openTunnel(
     s.ep,
-    { target: 'ssh', host, port: port || '3022', login: user, cluster: s.cluster },
+    { target: 'ssh', host, port: port || '0', login: user, cluster: s.cluster },
     s.cert,
     TUNNEL_PATH,
   );

@@ -41,6 +41,7 @@ export function sshPlan(o: {
   cluster: string;
   login: string;
   host: string;
+  /** The port given (`-p` or `host:port`), empty when none. */
   port: string;
   tty: boolean;
   command: string[];
@@ -61,7 +62,9 @@ export function sshPlan(o: {
     'proxy',
     'ssh',
     ...(o.cluster ? [`--cluster=${q(o.cluster)}`] : []),
-    '%r@%h:%p',
+    // No port given: tsh asks for port 0, which the proxy matches with any node of that name
+    // (teleport-behaviour.md §3.3); OpenSSH itself needs a real port for `-p`.
+    o.port ? '%r@%h:%p' : '%r@%h:0',
   ].join(' ');
   const key = path.join(o.dir, 'key');
   const opt = (kv: string) => ['-o', kv];
@@ -84,7 +87,7 @@ export function sshPlan(o: {
     ...opt(`ProxyCommand=${proxyCommand}`),
     ...(o.tty ? ['-t'] : []),
     '-p',
-    o.port,
+    o.port || '3022',
     '-l',
     o.login,
     fqdn,
@@ -131,7 +134,7 @@ export async function sshCommand(p: TshArgs): Promise<number> {
       cluster: s.cluster,
       login,
       host: t.host,
-      port: str(p, 'port') || t.port || '3022',
+      port: str(p, 'port') || t.port,
       tty: p.flags.tty === true,
       command,
       privateKey: s.id.privateKey,
