@@ -46,7 +46,7 @@ describe('the summary says what a refused ssh means', () => {
       "`ci-ssh` (or the cluster's auth preference) requires per-session MFA",
     );
     expect(summary).toContain(
-      'the proxy found no node of that name on that port. Name the node `<node>.<cluster>` as `tsh ls` lists it; a node registered on another port than 3022 (an OpenSSH node on 22) needs `ssh -p <port>`.',
+      'the proxy found no node of that name on that port. Name it `<node>.<cluster>`, with `<node>` as `tsh ls` lists it; a node registered on another port than 3022 (an OpenSSH node on 22) needs `ssh -p <port>`.',
     );
     // A role name that would end the code span and the cell is shown inert in the table,
     // and left out of the advice.

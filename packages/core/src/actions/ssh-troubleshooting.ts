@@ -18,7 +18,7 @@ export function sshTroubleshooting(who: IssuedIdentity | undefined): SummaryDeta
     items: [
       `\`Permission denied (publickey)\` from ssh, \`access denied to <login> connecting to <node>\` from tsh: the login must be one of the logins of ${roles}; on a node in a trusted leaf cluster, also one of the leaf roles that the leaf's \`role_map\` maps them to.`,
       `\`Permission denied (publickey)\` with \`access to resource requires MFA\` in Teleport's audit log, or tsh saying \`MFA is required to access this resource\`: ${oneOf} (or the cluster's auth preference) requires per-session MFA, which a bot cannot answer. Set \`require_session_mfa\` on other roles, not on the ones the bot impersonates.`,
-      '`kex_exchange_identification: Connection closed by remote host` from ssh: the proxy found no node of that name on that port. Name the node `<node>.<cluster>` as `tsh ls` lists it; a node registered on another port than 3022 (an OpenSSH node on 22) needs `ssh -p <port>`.',
+      '`kex_exchange_identification: Connection closed by remote host` from ssh: the proxy found no node of that name on that port. Name it `<node>.<cluster>`, with `<node>` as `tsh ls` lists it; a node registered on another port than 3022 (an OpenSSH node on 22) needs `ssh -p <port>`.',
     ],
   };
 }
