@@ -5,7 +5,8 @@
  * the node.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../scripts/repo-root';
@@ -25,6 +26,8 @@ if (!ssh.ok) {
   process.exit(1);
 }
 
+// The job's folders (workspace, RUNNER_TEMP, tool cache), removed when the demo ends.
+const workDir = await mkdtemp(join(tmpdir(), 'teleport-ci-demo-'));
 const double = await startDouble({
   auth: true,
   proxy: { serverVersion: '17.4.2', clusterName: 'teleport.example.test' },
@@ -57,6 +60,7 @@ spec:
   const runId = String(Date.now());
   const job = await runWorkflow(workflowPath, {
     repoRoot,
+    workDir,
     env: { ...double.env, GITHUB_RUN_ID: runId },
     vars: { TELEPORT_PROXY: double.proxy.addr },
     idToken: {
@@ -86,4 +90,5 @@ spec:
   process.exitCode = job.status === 'success' && stdout.trim() === runId ? 0 : 1;
 } finally {
   await double.close();
+  await rm(workDir, { recursive: true, force: true });
 }
