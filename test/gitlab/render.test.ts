@@ -217,9 +217,11 @@ describe('ssh component (a job of its own)', () => {
       TELEPORT_SSH_COMMAND: 'sudo systemctl restart app',
     });
     expect(joined(job.before_script)).toContain('"$TELEPORT_CI" auth-ssh --proxy');
-    expect(job.variables).toMatchObject({ TELEPORT_SSH_LEAF_CLUSTER: '' });
+    expect(job.variables).toMatchObject({ TELEPORT_SSH_LEAF_CLUSTER: '', TELEPORT_SSH_PORT: '' });
+    // No `port`: no `-p`, so tbot's ssh_config's Port 3022 applies.
     expect(joined(job.script)).toContain(
-      'ssh -F "$TELEPORT_SSH_CONFIG" "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the job's shell expands it
+      'ssh -F "$TELEPORT_SSH_CONFIG" ${TELEPORT_SSH_PORT:+-p "$TELEPORT_SSH_PORT"} "$TELEPORT_SSH_TARGET" "$TELEPORT_SSH_COMMAND"',
     );
   });
 
@@ -300,6 +302,24 @@ describe('input validation, as GitLab does it at pipeline creation', () => {
     expect(r.code).not.toBe(0);
     expect(r.output).toContain(`\`${name}\` input: required value has not been provided`);
   });
+
+  it.each(['0', '65536', '22 -o ProxyCommand=x', '$PORT'])(
+    'ssh: a port outside 1 to 65535 (or not a number) fails the regex: %s',
+    async (port) => {
+      const file = await pipeline({
+        include: [
+          {
+            component: repo.component('ssh'),
+            inputs: { ...CONNECTION, host: 'node1', login: 'root', command: 'hostname', port },
+          },
+        ],
+        stages: ['deploy'],
+      });
+      const r = await repo.run(['--preview'], { file });
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain(`\`port\` input: \`${port}\` does not match`);
+    },
+  );
 
   it('a component that does not exist names the files it looked for', async () => {
     const out = await failure('nope', CONNECTION);
