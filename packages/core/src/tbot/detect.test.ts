@@ -72,3 +72,21 @@ describe('tbot version asked early (askTbotVersion)', () => {
     );
   });
 });
+
+describe('a tbot that never answers', () => {
+  it('is stopped after the time limit, with a one-line error that says what to check', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hung-tbot-'));
+    const hung = join(dir, 'tbot');
+    await writeFile(hung, '#!/bin/sh\nexec /bin/sleep 60\n');
+    await chmod(hung, 0o755);
+    const started = Date.now();
+    const answer = await askTbotVersion({ PATH: dir }, 'tbot', 300);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(answer).toMatchObject({ timedOut: true, timeoutMs: 300 });
+    await expect(
+      detectTbot({}, 'tbot', 'run setup first', Promise.resolve(answer)),
+    ).rejects.toThrow(
+      "'tbot version' did not answer within 0.3s, so it was stopped: the tbot this job finds (`command -v tbot`) is not Teleport's, or cannot run here; run setup first",
+    );
+  });
+});

@@ -35,6 +35,11 @@ export async function detectTbot(
   const answer = await asked;
   if (answer.notFound) throw new UserError(`tbot was not found on PATH: ${hint}`);
   if (answer.startError !== undefined) throw new Error(answer.startError);
+  if (answer.timedOut) {
+    throw new UserError(
+      `'${answer.path} version' did not answer within ${answer.timeoutMs / 1000}s, so it was stopped: the tbot this job finds (\`command -v tbot\`) is not Teleport's, or cannot run here; ${hint}`,
+    );
+  }
   const parsed = parseTbotVersion(answer.stdout);
   if (answer.code !== 0 || !parsed) {
     throw new UserError(`'${answer.path} version' did not print a Teleport version: ${hint}`);

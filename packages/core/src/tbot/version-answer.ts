@@ -13,19 +13,29 @@ export interface TbotVersionAnswer {
   startError?: string;
   code: number | null;
   stdout: string;
+  /** Stopped after `timeoutMs` without an answer. */
+  timedOut?: boolean;
+  timeoutMs: number;
 }
+
+/**
+ * How long `tbot version` may take. A real tbot answers in well under a second; a program of
+ * that name that waits forever would otherwise hold the step until the job's own time limit.
+ */
+export const TBOT_VERSION_TIMEOUT_MS = 30_000;
 
 /** Runs `<path> version` (`tbot` on PATH by default); never rejects. */
 export async function askTbotVersion(
   env: NodeJS.ProcessEnv,
   path = 'tbot',
+  timeoutMs = TBOT_VERSION_TIMEOUT_MS,
 ): Promise<TbotVersionAnswer> {
   try {
-    const { code, stdout } = await execCapture(path, ['version'], { env });
-    return { path, notFound: false, code, stdout };
+    const { code, stdout, timedOut } = await execCapture(path, ['version'], { env, timeoutMs });
+    return { path, notFound: false, code, stdout, timeoutMs, ...(timedOut ? { timedOut } : {}) };
   } catch (err) {
     const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT';
     const startError = err instanceof Error ? err.message : String(err);
-    return { path, notFound, startError, code: null, stdout: '' };
+    return { path, notFound, startError, code: null, stdout: '', timeoutMs };
   }
 }

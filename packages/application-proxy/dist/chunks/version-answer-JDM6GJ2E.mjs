@@ -1,0 +1,3 @@
+// @teleport-actions/application-proxy 1.0.0
+import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
+import{b as c}from"./chunk-Q3VRNZQQ.mjs";import{a as s}from"./chunk-EYDJB2RP.mjs";var u=3e4;async function d(i,t="tbot",n=u){try{let{code:o,stdout:e,timedOut:r}=await c(t,["version"],{env:i,timeoutMs:n});return{path:t,notFound:!1,code:o,stdout:e,timeoutMs:n,...r?{timedOut:r}:{}}}catch(o){let e=o.code==="ENOENT",r=o instanceof Error?o.message:String(o);return{path:t,notFound:e,startError:r,code:null,stdout:"",timeoutMs:n}}}s(d,"askTbotVersion");export{u as TBOT_VERSION_TIMEOUT_MS,d as askTbotVersion};

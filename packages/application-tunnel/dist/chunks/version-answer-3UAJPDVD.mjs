@@ -1,3 +1,0 @@
-// @teleport-actions/application-tunnel 1.0.0
-import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{c as a}from"./chunk-2H3SQGCI.mjs";import"./chunk-6RML7ZB6.mjs";export{a as askTbotVersion};

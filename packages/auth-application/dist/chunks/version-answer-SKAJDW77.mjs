@@ -1,0 +1,3 @@
+// @teleport-actions/auth-application 1.0.0
+import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
+import{c as a,d as b}from"./chunk-XNLAWVEO.mjs";import"./chunk-GROL5YQM.mjs";export{a as TBOT_VERSION_TIMEOUT_MS,b as askTbotVersion};

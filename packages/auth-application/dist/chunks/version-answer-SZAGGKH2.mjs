@@ -1,3 +1,0 @@
-// @teleport-actions/auth-application 1.0.0
-import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{c as a}from"./chunk-SICHOXWL.mjs";import"./chunk-GROL5YQM.mjs";export{a as askTbotVersion};

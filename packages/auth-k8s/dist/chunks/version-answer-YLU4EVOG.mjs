@@ -1,3 +1,0 @@
-// @teleport-actions/auth-k8s 1.0.0
-import { createRequire as __teleportCreateRequire } from 'node:module'; const require = __teleportCreateRequire(import.meta.url);
-import{c as a}from"./chunk-O5NGEXKY.mjs";import"./chunk-J5OUCA35.mjs";export{a as askTbotVersion};
